@@ -1,0 +1,34 @@
+# Two commands set everything up on a fresh machine:
+#   make html   build the lessons into site/
+#   make test   run every test
+# Both create .venv and install the pinned dependencies first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: html test lab check clean
+
+html: $(STAMP)
+	$(BIN)/alliance build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+check: $(STAMP)
+	$(BIN)/alliance check
+
+# Debian's python3 needs python3-venv before `python3 -m venv` works; install it if missing.
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
+		{ echo "Installing python3-venv (needs apt)"; apt-get update -qq && apt-get install -y -qq python3-venv; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) site

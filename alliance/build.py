@@ -1,0 +1,70 @@
+"""The whole pipeline, left to right:
+sources -> notebooks -> executed notebooks -> exported editions -> site/.
+
+Every source is checked before anything is written, and notebooks are written only
+after every lesson has executed, so a failure leaves the previous build intact.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from tqdm import tqdm
+
+from . import export, sources
+from .execute import execute
+from .notebooks import build_notebook
+from .paths import NOTEBOOKS_DIR, SITE_DIR
+from .site import Page, write_site
+
+
+def is_current(path: Path, notebook: nbformat.NotebookNode) -> bool:
+    """True if the committed notebook was executed from these exact sources."""
+    if not path.exists():
+        return False
+    committed = nbformat.read(path, as_version=4)
+    same_hash = committed.metadata.get("alliance", {}).get("source_hash") == notebook.metadata["alliance"]["source_hash"]
+    executed = all(c.get("execution_count") for c in committed.cells if c.cell_type == "code")
+    return same_hash and executed
+
+
+def write_atomically(path: Path, notebook: nbformat.NotebookNode) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".ipynb", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        nbformat.write(notebook, handle)
+    os.replace(tmp, path)
+
+
+def build(force: bool = False, site_dir: Path = SITE_DIR, notebooks_dir: Path = NOTEBOOKS_DIR, quiet: bool = False) -> Path:
+    bar = lambda it, **kw: tqdm(it, disable=quiet, unit="lesson", **kw)  # noqa: E731
+    lessons = sources.load_all()  # raises SpecError before anything is written
+    built = {lesson.id: build_notebook(lesson) for lesson in lessons}
+    paths = {lesson_id: notebooks_dir / f"{lesson_id}.ipynb" for lesson_id in built}
+    stale = [i for i in built if force or not is_current(paths[i], built[i])]
+
+    executed: dict[str, nbformat.NotebookNode] = {}
+    if stale:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            jobs = {i: pool.submit(execute, built[i]) for i in stale}
+            for i in bar(jobs, desc="Running lessons", total=len(jobs)):
+                executed[i] = jobs[i].result()
+        for i, notebook in executed.items():
+            write_atomically(paths[i], notebook)
+    if not quiet:
+        print(f"{len(stale)} lesson(s) executed, {len(built) - len(stale)} already up to date.")
+
+    pages = []
+    for lesson in bar(lessons, desc="Exporting pages"):
+        notebook = executed.get(lesson.id) or nbformat.read(paths[lesson.id], as_version=4)
+        pages.append(
+            Page(
+                lesson=lesson.id, title=lesson.title, summary=lesson.summary, notebook=paths[lesson.id],
+                editions={edition: export.export(notebook, edition) for edition in export.EDITIONS},
+            )
+        )
+    return write_site(pages, site_dir)

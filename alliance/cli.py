@@ -1,0 +1,138 @@
+"""The `alliance` command: build the collection and look after the learner's journal."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+
+def _build(args) -> int:
+    from .build import build
+    from .exercises import SpecError
+    from .execute import ExecutionError
+
+    try:
+        index = build(force=args.force)
+    except SpecError as error:
+        print("The build stopped before writing anything. Please fix:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    except ExecutionError as error:
+        print(f"The build stopped before writing anything.\n{error}", file=sys.stderr)
+        return 3
+    print(f"\nDone. Open the lessons in your browser:\n  {index.as_uri()}")
+    return 0
+
+
+def _check(args) -> int:
+    from .build import is_current
+    from .exercises import SpecError
+    from .notebooks import build_notebook
+    from .paths import NOTEBOOKS_DIR
+    from .sources import load_all
+
+    try:
+        lessons = load_all()
+    except SpecError as error:
+        print("\n".join(f"  - {p}" for p in error.problems), file=sys.stderr)
+        return 2
+    stale = [l.id for l in lessons if not is_current(NOTEBOOKS_DIR / f"{l.id}.ipynb", build_notebook(l))]
+    for lesson_id in stale:
+        print(f"notebooks/{lesson_id}.ipynb is out of date with its sources: run `make html`.", file=sys.stderr)
+    if not stale:
+        print(f"All {len(lessons)} lesson(s) are valid and their notebooks are up to date.")
+    return 1 if stale else 0
+
+
+def _schema(args) -> int:
+    from .exercises import write_schema
+    from .paths import SCHEMA_PATH
+
+    write_schema(SCHEMA_PATH)
+    print(f"Wrote {SCHEMA_PATH}")
+    return 0
+
+
+def _journal_path(args) -> int:
+    from .journal import default_path
+
+    print(default_path())
+    return 0
+
+
+def _journal_export(args) -> int:
+    from .journal import Journal, default_path, to_html, to_markdown
+
+    path = default_path()
+    if not path.exists():
+        print(f"There is no journal yet at {path}: answer an exercise first.", file=sys.stderr)
+        return 1
+    journal = Journal(path)
+    answers = journal.answers()
+    journal.close()
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"reflective-journal-{dt.date.today().isoformat()}"
+    written = []
+    for suffix, render in ((".md", to_markdown), (".html", to_html)):
+        target = out / (stem + suffix)
+        target.write_text(render(answers), encoding="utf-8")
+        written.append(target)
+    print(f"Exported {len(answers)} answer(s) to:")
+    for target in written:
+        print(f"  {target}")
+    return 0
+
+
+def _journal_delete(args) -> int:
+    from .journal import default_path
+
+    path = default_path()
+    files = [p for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")) if p.exists()]
+    if not files:
+        print(f"There is no journal at {path}; nothing to delete.")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("Refusing to delete without confirmation: run it in a terminal, or add --yes.", file=sys.stderr)
+            return 1
+        print(f"This permanently deletes every answer in your journal at {path}.")
+        print("Consider `alliance journal export` first to keep a copy.")
+        if input("Type 'delete' to confirm: ").strip().lower() != "delete":
+            print("Nothing was deleted.")
+            return 1
+    for p in files:
+        p.unlink()
+    print(f"Deleted your journal at {path}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="alliance", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="check, build, run and export every lesson into site/")
+    build.add_argument("--force", action="store_true", help="re-run every lesson, even if up to date")
+    build.set_defaults(run=_build)
+
+    commands.add_parser("check", help="check the sources and that notebooks are up to date").set_defaults(run=_check)
+    commands.add_parser("schema", help="rewrite exercises/exercises.schema.json").set_defaults(run=_schema)
+
+    journal = commands.add_parser("journal", help="your private journal of answers").add_subparsers(dest="action", required=True)
+    journal.add_parser("path", help="show where the journal is kept").set_defaults(run=_journal_path)
+    export = journal.add_parser("export", help="write the journal as Markdown and HTML")
+    export.add_argument("--output-dir", default=".", help="folder to write into (default: here)")
+    export.set_defaults(run=_journal_export)
+    delete = journal.add_parser("delete", help="delete the journal, after confirmation")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(run=_journal_delete)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

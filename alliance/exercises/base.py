@@ -1,0 +1,120 @@
+"""What every exercise type shares: its schema, its journal fields and its card."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import ipywidgets as widgets
+
+from .. import text
+
+ID_PATTERN = "^[a-z][a-z0-9-]*$"
+
+# Fields every exercise has, whatever its type.
+COMMON_PROPERTIES: dict[str, dict] = {
+    "id": {"type": "string", "pattern": ID_PATTERN, "description": "Stable id; the journal keys answers by it."},
+    "type": {"type": "string", "description": "The exercise type."},
+    "title": {"type": "string", "minLength": 1, "description": "Short heading shown above the exercise."},
+    "prompt": {"type": "string", "minLength": 1, "description": "What the learner is asked to do (Markdown)."},
+}
+COMMON_REQUIRED = ["id", "type", "title", "prompt"]
+
+NonEmpty = {"type": "string", "minLength": 1}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One answer an exercise keeps in the journal."""
+
+    name: str
+    label: str
+    shown: Callable[[Any], str] = str
+
+
+Sink = Callable[[Field, Any], None]
+
+
+class ExerciseType:
+    """One kind of reflection exercise. Subclasses set the class variables and build()."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    properties: ClassVar[dict[str, dict]] = {}
+    required: ClassVar[list[str]] = []
+    #: How the exercise behaves in an exported page, where no kernel runs.
+    without_kernel: ClassVar[str]
+
+    def __init__(self, spec: dict):
+        self.spec = spec
+        self.id: str = spec["id"]
+        self.title: str = spec["title"]
+        self.controls: dict[str, widgets.ValueWidget] = {}
+
+    @classmethod
+    def schema(cls) -> dict:
+        return {
+            "type": "object",
+            "title": cls.summary,
+            "properties": {**COMMON_PROPERTIES, "type": {"const": cls.name}, **cls.properties},
+            "required": COMMON_REQUIRED + cls.required,
+            "additionalProperties": False,
+        }
+
+    @classmethod
+    def check(cls, spec: dict) -> list[tuple[str, str]]:
+        """Rules a JSON Schema cannot express, as (field, message) pairs."""
+        return []
+
+    def fields(self) -> list[Field]:
+        raise NotImplementedError
+
+    def build(self, sink: Sink) -> widgets.Widget:
+        """The exercise's widget. Each control in self.controls, keyed by field name,
+        reports its value through `sink` whenever the learner changes it."""
+        raise NotImplementedError
+
+    # Shared by the types.
+
+    def connect(self, sink: Sink) -> None:
+        for field in self.fields():
+            control = self.controls[field.name]
+            control.observe(lambda change, field=field: sink(field, change["new"]), names="value")
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Put saved answers back into the controls; called after display so the answers
+        never reach the notebook's saved output."""
+        for name, value in saved.items():
+            control = self.controls.get(name)
+            if control is not None and value is not None:
+                try:
+                    control.value = value
+                except Exception:  # an answer to an option the trainer has since removed
+                    pass
+
+    def card(self, *children: widgets.Widget) -> widgets.VBox:
+        heading = widgets.HTML(
+            f'<h3 class="alliance-exercise-title">{text.inline(self.title)}</h3>'
+            f'<div class="alliance-prompt">{text.block(self.spec["prompt"])}</div>'
+        )
+        box = widgets.VBox(
+            [heading, *children],
+            layout=widgets.Layout(border="1px solid #9db3c8", padding="0.5em 1em 1em", margin="1em 0", width="auto"),
+        )
+        box.add_class("alliance-exercise")
+        box.add_class(f"alliance-{self.name}")
+        return box
+
+
+def text_box(label: str, placeholder: str = "Write here…", rows: int = 5) -> widgets.Textarea:
+    """A multi-line box with its label visible above it."""
+    return widgets.Textarea(
+        value="",
+        placeholder=placeholder,
+        description=label,
+        rows=rows,
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="100%", flex_flow="column", align_items="stretch"),
+    )

@@ -1,0 +1,80 @@
+import math
+
+import ipywidgets as widgets
+
+from .. import text
+from .base import ExerciseType, Field, NonEmpty, text_box
+
+TICK_SECONDS = 0.5
+SMALL, LARGE = 40, 140  # circle diameter in pixels
+
+
+class GuidedPractice(ExerciseType):
+    """A paced animation: a Play widget jsdlinked to a Stack of frames, so it runs in the
+    browser with or without a kernel."""
+
+    name = "guided-practice"
+    summary = "Guided practice: timed steps that repeat, such as paced breathing."
+    properties = {
+        "steps": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "say": NonEmpty,
+                    "seconds": {"type": "number", "minimum": 1, "maximum": 60},
+                    "shape": {"enum": ["grow", "shrink", "hold"], "default": "hold"},
+                },
+                "required": ["say", "seconds"],
+                "additionalProperties": False,
+            },
+        },
+        "follow_up": {**NonEmpty, "description": "Optional question answered after the practice."},
+    }
+    required = ["steps"]
+    without_kernel = "The pacer runs in the browser (Play jsdlinked to the frames); the follow-up box works too."
+
+    def fields(self):
+        follow_up = self.spec.get("follow_up")
+        return [Field("note", follow_up)] if follow_up else []
+
+    def frames(self) -> list[tuple[str, int, int]]:
+        """(words, seconds left in the step, circle size) for each tick of one cycle."""
+        frames, size = [], SMALL
+        for step in self.spec["steps"]:
+            ticks = max(1, round(step["seconds"] / TICK_SECONDS))
+            start = size
+            end = {"grow": LARGE, "shrink": SMALL}.get(step.get("shape", "hold"), start)
+            for t in range(ticks):
+                left = math.ceil((ticks - t) * TICK_SECONDS)
+                size = round(start + (end - start) * (t + 1) / ticks)
+                frames.append((step["say"], left, size))
+        return frames
+
+    def build(self, sink) -> widgets.Widget:
+        frames = self.frames()
+        stack = widgets.Stack(
+            [
+                widgets.HTML(
+                    f'<div class="alliance-pacer" style="height:{LARGE + 20}px;display:flex;align-items:center;gap:1.5em">'
+                    f'<div aria-hidden="true" style="width:{size}px;height:{size}px;border-radius:50%;'
+                    f'background:#6a8caf;margin-left:{(LARGE - size) // 2}px;margin-right:{(LARGE - size) // 2}px"></div>'
+                    f'<p style="font-size:1.4em;margin:0">{text.inline(words)} … {left}</p></div>'
+                )
+                for words, left, size in frames
+            ],
+            selected_index=0,
+        )
+        play = widgets.Play(
+            value=0, min=0, max=len(frames) - 1, step=1, interval=int(TICK_SECONDS * 1000),
+            repeat=True, show_repeat=False, description="Pacer",
+        )
+        widgets.jsdlink((play, "value"), (stack, "selected_index"))
+        hint = widgets.HTML("<p>Press ▶ to start and ❚❚ to pause. Stop whenever you like.</p>")
+        children = [hint, play, stack]
+        if self.fields():
+            self.controls["note"] = text_box(self.spec["follow_up"], rows=3)
+            children.append(self.controls["note"])
+        self.connect(sink)
+        return self.card(*children)

@@ -1,0 +1,69 @@
+"""What runs inside a lesson notebook: one call shows an exercise and keeps its answers.
+
+    lesson = Lesson("01-trust-and-safety")
+    lesson.exercise("ts-safe-space")
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from IPython.display import display
+
+from .exercises import ExerciseType, load_exercise_file
+from .journal import Answer, DebouncedWriter, Journal
+from .paths import CONTENT_DIR, EXERCISES_DIR
+
+SAVE_DELAY_ENV = "ALLIANCE_SAVE_DELAY"
+
+
+def _lesson_title(lesson_id: str) -> str:
+    import jupytext
+
+    path = CONTENT_DIR / f"{lesson_id}.md"
+    return jupytext.reads(path.read_text(encoding="utf-8"), fmt="md:myst").metadata.get("title", lesson_id)
+
+
+class Lesson:
+    def __init__(self, lesson_id: str, journal: Journal | None = None, save_delay: float | None = None):
+        self.id = lesson_id
+        self.title = _lesson_title(lesson_id)
+        self.exercises = load_exercise_file(EXERCISES_DIR / f"{lesson_id}.yaml")
+        self.journal = journal or Journal()
+        if save_delay is None:
+            save_delay = float(os.environ.get(SAVE_DELAY_ENV, "0.4"))
+        self.writer = DebouncedWriter(self.journal, save_delay)
+        self._restoring = False
+        self.widgets: dict[str, Any] = {}
+
+    def exercise(self, exercise_id: str) -> None:
+        """Display an exercise, then bring back the learner's saved answers."""
+        exercise = self.exercises[exercise_id]
+        widget = exercise.build(lambda field, value: self._save(exercise, field, value))
+        display(widget)
+        # Restore after display, so answers never enter the notebook's saved output.
+        self._restoring = True
+        try:
+            exercise.restore(self.journal.values(self.id, exercise_id))
+        finally:
+            self._restoring = False
+        self.widgets[exercise_id] = widget
+
+    def _save(self, exercise: ExerciseType, field, value: Any) -> None:
+        if self._restoring:
+            return
+        position = list(self.exercises).index(exercise.id)
+        field_position = [f.name for f in exercise.fields()].index(field.name)
+        self.writer.submit(
+            Answer(
+                lesson=self.id, exercise=exercise.id, field=field.name, value=value,
+                shown=field.shown(value) if value is not None else "", label=field.label,
+                lesson_title=self.title, exercise_title=exercise.title,
+                position=position, field_position=field_position,
+            )
+        )
+
+    def flush(self) -> None:
+        """Write any answer still waiting for the learner to pause."""
+        self.writer.flush()

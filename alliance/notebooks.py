@@ -1,0 +1,79 @@
+"""Stage 2: turn a lesson's sources into an (unexecuted) notebook.
+
+Learners never need to read code, so each code cell is one short call with its input
+collapsed. A hash of the sources, and of the code that draws the exercises, is kept in
+the notebook so a stale notebook can be detected without executing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from .paths import ROOT
+from .sources import LessonSource
+
+# Code whose change alters what a lesson's notebook shows.
+ENGINE_FILES = sorted(
+    [*(ROOT / "alliance" / "exercises").glob("*.py")]
+    + [ROOT / "alliance" / name for name in ("lesson.py", "text.py", "sources.py", "notebooks.py")]
+)
+
+HOW_TO_START = (
+    "**Before you begin:** to make the exercises work, choose **Run ▸ Run All Cells** from the menu "
+    "(or press the ⏩ button). You do not need to read or write any code. Your answers are saved "
+    "privately on this computer as you type, and they come back whenever you reopen this lesson."
+)
+
+HIDDEN = {"jupyter": {"source_hidden": True}}
+
+
+def source_hash(lesson: LessonSource) -> str:
+    digest = hashlib.sha256()
+    for path in [*lesson.files, *ENGINE_FILES]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell(HOW_TO_START, metadata={"tags": ["notebook-only"]}),
+        new_code_cell(
+            f'from alliance.lesson import Lesson\nlesson = Lesson("{lesson.id}")',
+            metadata={**HIDDEN, "tags": ["setup"]},
+        ),
+    ]
+    for block in lesson.blocks:
+        if block.kind == "markdown":
+            cells.append(new_markdown_cell(block.text))
+        elif block.kind == "facilitator":
+            heading = "For facilitators" + (f": {block.title}" if block.title else "")
+            cells.append(new_markdown_cell(f"**{heading}**\n\n{block.text}", metadata={"tags": ["facilitator"]}))
+        else:
+            cells.append(
+                new_code_cell(
+                    f'lesson.exercise("{block.exercise}")',
+                    metadata={**HIDDEN, "tags": ["exercise"], "alliance": {"exercise": block.exercise}},
+                )
+            )
+    for n, cell in enumerate(cells):
+        cell["id"] = f"{lesson.id}-{n:03d}"  # stable ids keep diffs small
+    notebook = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+            "language_info": {"name": "python"},
+            "alliance": {
+                "lesson": lesson.id,
+                "title": lesson.title,
+                "summary": lesson.summary,
+                "seminar_minutes": lesson.seminar_minutes,
+                "source_hash": source_hash(lesson),
+            },
+        },
+    )
+    nbformat.validate(notebook)
+    return notebook
