@@ -28,6 +28,9 @@ $(STAMP): pyproject.toml requirements.lock
 		{ echo "Installing python3-venv (needs apt)"; apt-get update -qq && apt-get install -y -qq python3-venv; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@# JupyterLab: no news or update checks, which would reach out to the internet.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp alliance/static/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 clean:

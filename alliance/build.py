@@ -18,7 +18,7 @@ from tqdm import tqdm
 from . import export, sources
 from .execute import execute
 from .notebooks import build_notebook
-from .paths import NOTEBOOKS_DIR, SITE_DIR
+from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
 from .site import Page, write_site
 
 
@@ -40,9 +40,17 @@ def write_atomically(path: Path, notebook: nbformat.NotebookNode) -> None:
     os.replace(tmp, path)
 
 
-def build(force: bool = False, site_dir: Path = SITE_DIR, notebooks_dir: Path = NOTEBOOKS_DIR, quiet: bool = False) -> Path:
+def build(
+    force: bool = False,
+    *,
+    content_dir: Path = CONTENT_DIR,
+    exercises_dir: Path = EXERCISES_DIR,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    site_dir: Path = SITE_DIR,
+    quiet: bool = False,
+) -> Path:
     bar = lambda it, **kw: tqdm(it, disable=quiet, unit="lesson", **kw)  # noqa: E731
-    lessons = sources.load_all()  # raises SpecError before anything is written
+    lessons = sources.load_all(content_dir, exercises_dir)  # raises SpecError before anything is written
     built = {lesson.id: build_notebook(lesson) for lesson in lessons}
     paths = {lesson_id: notebooks_dir / f"{lesson_id}.ipynb" for lesson_id in built}
     stale = [i for i in built if force or not is_current(paths[i], built[i])]

@@ -14,6 +14,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 TEMPLATES = Path(__file__).parent / "templates"
+EXERCISE_CSS = (Path(__file__).parent / "static" / "exercises.css").read_text(encoding="utf-8")
 
 EDITIONS = {
     "learner": {
@@ -45,7 +46,7 @@ def export(notebook: nbformat.NotebookNode, edition: str) -> str:
     meta = notebook.metadata.get("alliance", {})
     resources = {
         "metadata": {"name": meta.get("title", "Lesson")},
-        "alliance": {"edition": edition, "edition_note": EDITIONS[edition]["note"]},
+        "alliance": {"edition": edition, "edition_note": EDITIONS[edition]["note"], "exercise_css": EXERCISE_CSS},
     }
     body, _ = exporter(edition).from_notebook_node(notebook, resources=resources)
     return body

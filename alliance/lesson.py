@@ -7,15 +7,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
-from IPython.display import display
+from IPython.display import HTML, display
 
 from .exercises import ExerciseType, load_exercise_file
 from .journal import Answer, DebouncedWriter, Journal
 from .paths import CONTENT_DIR, EXERCISES_DIR
 
 SAVE_DELAY_ENV = "ALLIANCE_SAVE_DELAY"
+STYLESHEET = Path(__file__).parent / "static" / "exercises.css"
 
 
 def _lesson_title(lesson_id: str) -> str:
@@ -36,6 +38,8 @@ class Lesson:
         self.writer = DebouncedWriter(self.journal, save_delay)
         self._restoring = False
         self.widgets: dict[str, Any] = {}
+        # JupyterLab has no page template to style the exercises, so the lesson brings its own.
+        display(HTML(f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"))
 
     def exercise(self, exercise_id: str) -> None:
         """Display an exercise, then bring back the learner's saved answers."""

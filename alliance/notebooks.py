@@ -19,6 +19,7 @@ from .sources import LessonSource
 ENGINE_FILES = sorted(
     [*(ROOT / "alliance" / "exercises").glob("*.py")]
     + [ROOT / "alliance" / name for name in ("lesson.py", "text.py", "sources.py", "notebooks.py")]
+    + [ROOT / "alliance" / "static" / "exercises.css"]
 )
 
 HOW_TO_START = (
@@ -42,6 +43,7 @@ def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell(HOW_TO_START, metadata={"tags": ["notebook-only"]}),
         new_code_cell(
+            f'# Sets up this lesson\'s exercises and your private journal.\n'
             f'from alliance.lesson import Lesson\nlesson = Lesson("{lesson.id}")',
             metadata={**HIDDEN, "tags": ["setup"]},
         ),
@@ -55,7 +57,8 @@ def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
         else:
             cells.append(
                 new_code_cell(
-                    f'lesson.exercise("{block.exercise}")',
+                    # JupyterLab shows a collapsed cell's first line, so make it a readable one.
+                    f'# Exercise: {lesson.exercises[block.exercise].title}\nlesson.exercise("{block.exercise}")',
                     metadata={**HIDDEN, "tags": ["exercise"], "alliance": {"exercise": block.exercise}},
                 )
             )

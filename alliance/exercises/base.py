@@ -51,6 +51,8 @@ class ExerciseType:
         self.id: str = spec["id"]
         self.title: str = spec["title"]
         self.controls: dict[str, widgets.ValueWidget] = {}
+        #: Links that run in the browser, so the exercise responds without a kernel.
+        self.links: list[widgets.widget_link.Link] = []
 
     @classmethod
     def schema(cls) -> dict:

@@ -70,7 +70,7 @@ class GuidedPractice(ExerciseType):
             value=0, min=0, max=len(frames) - 1, step=1, interval=int(TICK_SECONDS * 1000),
             repeat=True, show_repeat=False, description="Pacer",
         )
-        widgets.jsdlink((play, "value"), (stack, "selected_index"))
+        self.links.append(widgets.jsdlink((play, "value"), (stack, "selected_index")))
         hint = widgets.HTML("<p>Press ▶ to start and ❚❚ to pause. Stop whenever you like.</p>")
         children = [hint, play, stack]
         if self.fields():

@@ -44,16 +44,14 @@ class Rating(ExerciseType):
         return [(f"{p}{label.get(p, '')}", p) for p in points]
 
     def build(self, sink) -> widgets.Widget:
-        rows = []
         for field in self.fields():
-            statement = widgets.HTML(f'<p class="alliance-statement">{text.inline(field.label)}</p>')
+            # The statement is the control's own, visible label.
             choice = widgets.RadioButtons(
                 options=self.options(), index=None, orientation="horizontal",
-                description=f"Rating for: {field.label}", layout=widgets.Layout(width="100%"),
+                description=field.label, layout=widgets.Layout(width="100%"),
             )
             choice.add_class("alliance-scale")
             self.controls[field.name] = choice
-            rows += [statement, choice]
         scale = self.spec["scale"]
         legend = widgets.HTML(
             f'<p class="alliance-legend">{scale["min"]} = {text.inline(scale["low"])}; '
@@ -61,7 +59,7 @@ class Rating(ExerciseType):
             "This scale supports reflection; it is not a validated measure.</p>"
         )
         self.connect(sink)
-        return self.card(legend, *rows)
+        return self.card(legend, *self.controls.values())
 
     @classmethod
     def check(cls, spec):

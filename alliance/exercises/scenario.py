@@ -57,7 +57,7 @@ class Scenario(ExerciseType):
             ],
             selected_index=None,
         )
-        widgets.jsdlink((choice, "index"), (feedback, "selected_index"))
+        self.links.append(widgets.jsdlink((choice, "index"), (feedback, "selected_index")))
         self.controls["choice"] = choice
         self.connect(sink)
         return self.card(situation, choice, feedback)
