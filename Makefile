@@ -3,18 +3,25 @@
 #   make test   run every test
 # Both create .venv and install the pinned dependencies first.
 
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: html test lab check clean
 
 html: $(STAMP)
 	$(BIN)/alliance build
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
@@ -25,7 +32,7 @@ check: $(STAMP)
 # Debian's python3 needs python3-venv before `python3 -m venv` works; install it if missing.
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
-		{ echo "Installing python3-venv (needs apt)"; apt-get update -qq && apt-get install -y -qq python3-venv; }
+		{ echo "Installing python3-venv"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 	@# JupyterLab: no news or update checks, which would reach out to the internet.
