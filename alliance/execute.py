@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 from .journal import JOURNAL_ENV
 from .paths import NOTEBOOKS_DIR
@@ -34,6 +35,8 @@ def execute(notebook: nbformat.NotebookNode, timeout: int = 120) -> nbformat.Not
             kernel_name=executed.metadata["kernelspec"]["name"],
             timeout=timeout,
             store_widget_state=True,
+            # Local sockets rather than TCP: nothing listens on the network while building.
+            config=Config({"KernelManager": {"transport": "ipc", "ip": str(Path(tmp) / "kernel")}}),
             resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
         )
         try:
