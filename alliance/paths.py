@@ -17,3 +17,11 @@ SCHEMA_PATH = EXERCISES_DIR / "exercises.schema.json"
 def lesson_ids(content_dir: Path = CONTENT_DIR) -> list[str]:
     """Lesson ids in reading order: the names of `content/NN-name.md`."""
     return sorted(p.stem for p in content_dir.glob("[0-9][0-9]-*.md"))
+
+
+def shown(path: Path) -> str:
+    """A path as a trainer would recognise it in a message: relative to the repository."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)

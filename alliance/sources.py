@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 
 from .exercises import ExerciseType, SpecError, SpecProblem, load_exercise_file
-from .paths import CONTENT_DIR, EXERCISES_DIR, ROOT, lesson_ids
+from .paths import CONTENT_DIR, EXERCISES_DIR, lesson_ids, shown
 
 _parser = MarkdownIt("commonmark").use(colon_fence_plugin)
 
@@ -71,20 +71,13 @@ def _split(markdown: str) -> list[Block]:
     return blocks
 
 
-def _relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
 def load_lesson(lesson_id: str, content_dir: Path = CONTENT_DIR, exercises_dir: Path = EXERCISES_DIR) -> LessonSource:
     content_path = content_dir / f"{lesson_id}.md"
     exercises_path = exercises_dir / f"{lesson_id}.yaml"
     exercises = load_exercise_file(exercises_path)
     notebook = jupytext.reads(content_path.read_text(encoding="utf-8"), fmt="md:myst")
     meta = notebook.metadata
-    file = _relative(content_path)
+    file = shown(content_path)
     problems: list[SpecProblem] = []
     if not meta.get("title"):
         problems.append(SpecProblem(file, "", "title", "the front matter needs a title"))
@@ -93,7 +86,7 @@ def load_lesson(lesson_id: str, content_dir: Path = CONTENT_DIR, exercises_dir: 
     placed = [b.exercise for b in blocks if b.kind == "exercise"]
     for ident in placed:
         if ident not in exercises:
-            problems.append(SpecProblem(file, ident, "exercise", f"is placed in the text but not defined in {_relative(exercises_path)}"))
+            problems.append(SpecProblem(file, ident, "exercise", f"is placed in the text but not defined in {shown(exercises_path)}"))
         elif placed.count(ident) > 1:
             problems.append(SpecProblem(file, ident, "exercise", "is placed more than once"))
     for ident in exercises:

@@ -62,6 +62,8 @@ def test_rating_saves_each_statement_and_restores(lesson):
     assert first.value is None
     assert first.options[0][0].endswith(scale["low"]) and first.options[-1][0].endswith(scale["high"])
     assert all(c.description for c in controls)
+    legend = lesson.widgets[exercise.id].children[1].value
+    assert "not a validated measure" in legend  # original scales say so plainly
     first.value = 5
     controls[-1].value = scale["min"]
     assert saved(lesson, exercise) == {"item-1": 5, f"item-{len(controls)}": scale["min"]}

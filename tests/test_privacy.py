@@ -3,6 +3,7 @@ or writes the learner's real journal."""
 
 import json
 import os
+import tempfile
 
 import nbformat
 from nbclient import NotebookClient
@@ -88,3 +89,10 @@ def test_answers_are_restored_only_after_the_widget_is_displayed(journal_path, m
     assert MARKER not in json.dumps(values)
     # Afterwards the answers are back in the widgets.
     assert any(MARKER == c.value for e in lesson.exercises.values() for c in e.controls.values())
+
+
+
+def test_pytest_runs_with_an_isolated_journal():
+    from alliance.journal import default_path
+
+    assert default_path().is_relative_to(tempfile.gettempdir())

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from ..paths import ROOT
+from ..paths import shown
 from .base import ID_PATTERN, ExerciseType
 from .checklist import Checklist
 from .guided_practice import GuidedPractice
@@ -90,13 +90,6 @@ def _field_path(error: jsonschema.ValidationError) -> str:
     return path
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
 def _messages(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
         return "is required but missing"
@@ -128,7 +121,7 @@ def check_exercise(spec: object, position: int, file: str) -> list[SpecProblem]:
 
 def load_exercise_file(path: Path) -> dict[str, ExerciseType]:
     """Read, check and instantiate a lesson's exercises, in file order, keyed by id."""
-    file = _display(path)
+    file = shown(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

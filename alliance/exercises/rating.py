@@ -56,7 +56,8 @@ class Rating(ExerciseType):
         legend = widgets.HTML(
             f'<p class="alliance-legend">{scale["min"]} = {text.inline(scale["low"])}; '
             f'{scale["max"]} = {text.inline(scale["high"])}. '
-            "This scale supports reflection; it is not a validated measure.</p>"
+            "This scale was written for this course to support your own reflection. "
+            "It is not a validated measure and should not be used with clients.</p>"
         )
         self.connect(sink)
         return self.card(legend, *self.controls.values())
