@@ -24,7 +24,7 @@ ENGINE_FILES = sorted(
 
 HOW_TO_START = (
     "**Before you begin:** to make the exercises work, choose **Run ▸ Run All Cells** from the menu "
-    "(or press the ⏩ button). You do not need to read or write any code. Your answers are saved "
+    "(or the ▶▶ button in the toolbar). You do not need to read or write any code. Your answers are saved "
     "privately on this computer as you type, and they come back whenever you reopen this lesson."
 )
 
@@ -52,8 +52,10 @@ def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
         if block.kind == "markdown":
             cells.append(new_markdown_cell(block.text))
         elif block.kind == "facilitator":
+            # A quote block sets the notes apart in JupyterLab, where no page style applies.
             heading = "For facilitators" + (f": {block.title}" if block.title else "")
-            cells.append(new_markdown_cell(f"**{heading}**\n\n{block.text}", metadata={"tags": ["facilitator"]}))
+            quoted = "\n".join(f"> {line}".rstrip() for line in f"**{heading}**\n\n{block.text}".splitlines())
+            cells.append(new_markdown_cell(quoted, metadata={"tags": ["facilitator"]}))
         else:
             cells.append(
                 new_code_cell(
