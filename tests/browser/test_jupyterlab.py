@@ -66,12 +66,22 @@ def open_and_run(browser, base):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/lab/tree/{LESSON}.ipynb?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle", timeout=60_000, state="attached")
-    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-    page.get_by_role("menuitem", name="Run All Cells").first.click()
+    # Wait for the kernel, as a learner would, before running the lesson.
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    page.locator(".jp-Notebook .jp-Cell").first.click()
     expected = len(yaml.safe_load((EXERCISES_DIR / f"{LESSON}.yaml").read_text())["exercises"])
-    page.wait_for_function(f"document.querySelectorAll('.jp-OutputArea .alliance-exercise').length === {expected}", timeout=60_000)
-    return page
+    shown = f"document.querySelectorAll('.jp-OutputArea .alliance-exercise').length === {expected}"
+    for attempt in range(3):  # a menu click can land while the notebook is still settling
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.get_by_role("menuitem", name="Run All Cells").first.click()
+        try:
+            page.wait_for_function(shown, timeout=20_000)
+            return page
+        except Exception:
+            ran = page.locator(".jp-InputPrompt:has-text('[1]')").count()
+            print(f"Run All attempt {attempt + 1}: exercises not shown yet (setup cell ran: {bool(ran)})", file=sys.stderr)
+            page.keyboard.press("Escape")
+    pytest.fail("the lesson's exercises did not appear after Run All Cells")
 
 
 def wait_for(predicate, timeout=10):
