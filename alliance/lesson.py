@@ -12,26 +12,20 @@ from typing import Any
 
 from IPython.display import HTML, display
 
-from .exercises import ExerciseType, load_exercise_file
+from .exercises import ExerciseType
 from .journal import Answer, DebouncedWriter, Journal
-from .paths import CONTENT_DIR, EXERCISES_DIR
+from .sources import load_lesson
 
 SAVE_DELAY_ENV = "ALLIANCE_SAVE_DELAY"
 STYLESHEET = Path(__file__).parent / "static" / "exercises.css"
 
 
-def _lesson_title(lesson_id: str) -> str:
-    import jupytext
-
-    path = CONTENT_DIR / f"{lesson_id}.md"
-    return jupytext.reads(path.read_text(encoding="utf-8"), fmt="md:myst").metadata.get("title", lesson_id)
-
-
 class Lesson:
     def __init__(self, lesson_id: str, journal: Journal | None = None, save_delay: float | None = None):
+        source = load_lesson(lesson_id)
         self.id = lesson_id
-        self.title = _lesson_title(lesson_id)
-        self.exercises = load_exercise_file(EXERCISES_DIR / f"{lesson_id}.yaml")
+        self.title = source.title
+        self.exercises = source.exercises
         self.journal = journal or Journal()
         if save_delay is None:
             save_delay = float(os.environ.get(SAVE_DELAY_ENV, "0.4"))
