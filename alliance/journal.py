@@ -22,6 +22,7 @@ import platformdirs
 JOURNAL_ENV = "ALLIANCE_JOURNAL"
 APP_NAME = "therapeutic-relationship"
 
+SCHEMA_VERSION = 1  # PRAGMA user_version, for migrating older journals later
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     lesson          TEXT NOT NULL,
@@ -76,6 +77,10 @@ class Journal:
         self._db.execute("PRAGMA busy_timeout=30000")
         with self._lock:
             self._db.executescript(SCHEMA)
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(f"{self.path} was written by a newer version of this collection; please update it.")
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         with self._lock:

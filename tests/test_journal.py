@@ -151,3 +151,13 @@ def test_cli_delete_refuses_without_a_terminal(journal_path, monkeypatch, capsys
     assert journal_path.exists()
     assert cli.main(["journal", "delete", "--yes"]) == 0
     assert not journal_path.exists()
+
+
+def test_a_journal_from_a_newer_version_is_refused_not_damaged(journal_path):
+    Journal(journal_path).save(answer())
+    with sqlite3.connect(journal_path) as db:
+        db.execute("PRAGMA user_version=99")
+    with pytest.raises(RuntimeError, match="newer version"):
+        Journal(journal_path)
+    with sqlite3.connect(journal_path) as db:
+        assert db.execute("SELECT count(*) FROM answers").fetchone() == (1,)

@@ -117,7 +117,19 @@ def test_answers_save_feedback_shows_and_answers_return(browser, lab):
     reveal.locator(".jupyter-widget-Collapse-header").first.click()
     reveal.locator(".alliance-examples").wait_for()
 
+    # Checklist: ticking a box saves it.
+    page.locator(".alliance-checklist input[type=checkbox]").nth(1).check()
+    # Guided practice: the pacer moves on its own once started.
+    pacer = page.locator(".alliance-guided-practice")
+    pacer.scroll_into_view_if_needed()
+    first_frame = pacer.locator(".alliance-pacer:visible").inner_text()
+    pacer.locator("button").first.click()
+    page.wait_for_timeout(1600)
+    assert pacer.locator(".alliance-pacer:visible").inner_text() != first_frame
+    pacer.locator("button").first.click()  # pause
+
     journal = Journal(journal_path)
+    assert wait_for(lambda: journal.values(LESSON, "ts-checklist") == {"item-2": True})
     assert wait_for(lambda: journal.values(LESSON, "ts-safe-space") == {"text": "I felt safe with my nan."})
     assert wait_for(lambda: journal.values(LESSON, "ts-rating") == {"item-1": 5})
     assert journal.values(LESSON, "ts-scenario") == {"choice": 2}
@@ -132,4 +144,5 @@ def test_answers_save_feedback_shows_and_answers_return(browser, lab):
     assert text.input_value() == "I felt safe with my nan."
     assert page.locator(".alliance-rating .widget-radio").first.get_by_label("5", exact=True).is_checked()
     assert page.locator(".alliance-scenario .alliance-feedback:visible").count() == 1
+    assert page.locator(".alliance-checklist input[type=checkbox]").nth(1).is_checked()
     page.close()
