@@ -31,6 +31,13 @@ def saved(lesson, exercise):
     return lesson.journal.values(LESSON, exercise.id)
 
 
+def assert_text_round_trip(lesson, exercise, field, typed):
+    """Typing saves the text, and a fresh kernel brings it back."""
+    exercise.controls[field].value = typed
+    assert saved(lesson, exercise) == {field: typed}
+    assert reopen(lesson, exercise.id).controls[field].value == typed
+
+
 def test_registry_has_one_class_per_type():
     assert sorted(TYPES) == ["checklist", "guided-practice", "rating", "reflection", "reveal", "scenario"]
     for name, cls in TYPES.items():
@@ -40,9 +47,7 @@ def test_registry_has_one_class_per_type():
 def test_reflection_saves_as_typed_and_restores(lesson):
     exercise = of_type(lesson, "reflection")
     lesson.exercise(exercise.id)
-    exercise.controls["text"].value = "I felt safe with my grandmother."
-    assert saved(lesson, exercise) == {"text": "I felt safe with my grandmother."}
-    assert reopen(lesson, exercise.id).controls["text"].value == "I felt safe with my grandmother."
+    assert_text_round_trip(lesson, exercise, "text", "I felt safe with my grandmother.")
 
 
 def test_text_box_has_visible_label(lesson):
@@ -130,8 +135,7 @@ def test_guided_practice_runs_from_a_play_widget_linked_in_the_browser(lesson):
     words = [step["say"] for step in exercise.spec["steps"]]
     assert words[0] in frames.children[0].value and words[-1] in frames.children[-1].value
     if "note" in exercise.controls:
-        exercise.controls["note"].value = "calmer"
-        assert saved(lesson, exercise) == {"note": "calmer"}
+        assert_text_round_trip(lesson, exercise, "note", "calmer")
 
 
 def test_guided_practice_circle_grows_then_shrinks():
@@ -154,9 +158,7 @@ def test_reveal_keeps_examples_closed_until_opened(lesson):
     assert panel.titles[0]
     for example in exercise.spec["examples"]:
         assert text.block(example) in panel.children[0].value
-    exercise.controls["text"].value = "Take your time."
-    assert saved(lesson, exercise) == {"text": "Take your time."}
-    assert reopen(lesson, exercise.id).controls["text"].value == "Take your time."
+    assert_text_round_trip(lesson, exercise, "text", "Take your time.")
 
 
 def test_restoring_does_not_rewrite_the_journal(lesson):
