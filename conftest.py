@@ -13,3 +13,4 @@ def pytest_configure(config):
     os.environ["ALLIANCE_JOURNAL"] = str(_ISOLATED / "session-journal.sqlite3")
     os.environ["XDG_DATA_HOME"] = str(_ISOLATED / "xdg-data")  # never the real home either
     os.environ["ALLIANCE_SAVE_DELAY"] = "0"
+    os.environ["ALLIANCE_EXPORT_DIR"] = str(_ISOLATED / "exports")  # "Save my journal" never writes to Documents

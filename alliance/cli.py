@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -39,12 +38,18 @@ def _check(args) -> int:
     except SpecError as error:
         print("\n".join(f"  - {p}" for p in error.problems), file=sys.stderr)
         return 2
+    from . import coverage, references
+
+    content = coverage.check(lessons, coverage.load())
+    content += [p for lesson in lessons for p in references.check_lesson(lesson.files[0])]
+    for problem in content:
+        print(f"  - {problem}", file=sys.stderr)
     stale = [l.id for l in lessons if not is_current(NOTEBOOKS_DIR / f"{l.id}.ipynb", build_notebook(l))]
     for lesson_id in stale:
         print(f"notebooks/{lesson_id}.ipynb is out of date with its sources: run `make html`.", file=sys.stderr)
-    if not stale:
-        print(f"All {len(lessons)} lesson(s) are valid and their notebooks are up to date.")
-    return 1 if stale else 0
+    if not stale and not content:
+        print(f"All {len(lessons)} lesson(s) are valid, covered and referenced, and their notebooks are up to date.")
+    return 1 if stale or content else 0
 
 
 def _schema(args) -> int:
@@ -64,7 +69,7 @@ def _journal_path(args) -> int:
 
 
 def _journal_export(args) -> int:
-    from .journal import Journal, default_path, to_html, to_markdown
+    from .journal import Journal, default_path, export_files
 
     path = default_path()
     if not path.exists():
@@ -73,14 +78,7 @@ def _journal_export(args) -> int:
     journal = Journal(path)
     answers = journal.answers()
     journal.close()
-    out = Path(args.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = f"reflective-journal-{dt.date.today().isoformat()}"
-    written = []
-    for suffix, render in ((".md", to_markdown), (".html", to_html)):
-        target = out / (stem + suffix)
-        target.write_text(render(answers), encoding="utf-8")
-        written.append(target)
+    written = export_files(answers, Path(args.output_dir))
     print(f"Exported {len(answers)} answer(s) to:")
     for target in written:
         print(f"  {target}")

@@ -131,6 +131,21 @@ class Journal:
         return [Answer(*row[:3], json.loads(row[3]), *row[4:]) for row in rows]
 
 
+    def clear(self) -> int:
+        """Delete every answer, overwriting the freed space; returns how many there were."""
+        with self._lock:
+            self._db.execute("PRAGMA secure_delete=ON")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                count = self._db.execute("DELETE FROM answers").rowcount
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return count
+
+
 class DebouncedWriter:
     """Saves an answer once the learner pauses, rather than on every keystroke."""
 
@@ -230,3 +245,29 @@ def to_html(answers: list[Answer], exported_on: dt.date | None = None) -> str:
         + "\n".join(body)
         + "\n</body></html>\n"
     )
+
+
+EXPORT_DIR_ENV = "ALLIANCE_EXPORT_DIR"
+
+
+def default_export_dir() -> Path:
+    """Where "Save my journal" writes: $ALLIANCE_EXPORT_DIR, else a folder in Documents."""
+    override = os.environ.get(EXPORT_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_documents_dir()) / "Therapeutic relationship journal"
+
+
+def export_files(answers: list[Answer], out_dir: Path, day: dt.date | None = None) -> list[Path]:
+    """Write the journal as Markdown and HTML into out_dir; returns the two files."""
+    day = day or dt.date.today()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"reflective-journal-{day.isoformat()}"
+    written = []
+    for suffix, render in ((".md", to_markdown), (".html", to_html)):
+        target = out_dir / (stem + suffix)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(render(answers, day), encoding="utf-8")
+        tmp.replace(target)  # a half-written export never replaces a good one
+        written.append(target)
+    return written

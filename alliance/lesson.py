@@ -46,6 +46,7 @@ class Lesson:
             exercise.restore(self.journal.values(self.id, exercise_id))
         finally:
             self._restoring = False
+        exercise.connect_journal(self.journal, self.flush)
         self.widgets[exercise_id] = widget
 
     def _save(self, exercise: ExerciseType, field, value: Any) -> None:

@@ -39,7 +39,9 @@ def assert_text_round_trip(lesson, exercise, field, typed):
 
 
 def test_registry_has_one_class_per_type():
-    assert sorted(TYPES) == ["checklist", "guided-practice", "rating", "reflection", "reveal", "scenario"]
+    assert sorted(TYPES) == [
+        "checklist", "guided-practice", "journal-export", "profile", "rating", "reflection", "reveal", "scenario", "worksheet",
+    ]
     for name, cls in TYPES.items():
         assert cls.name == name and cls.without_kernel and cls.summary
 
@@ -188,3 +190,115 @@ def test_debounced_saving_writes_once_after_a_pause(journal_path):
     time.sleep(0.6)
     assert saves == ["I felt heard"]
     assert lesson.journal.values(LESSON, exercise.id) == {"text": "I felt heard"}
+
+
+def add_exercise(lesson, spec):
+    """Show an exercise from a spec written here, as if it were in the lesson's file."""
+    lesson.exercises[spec["id"]] = TYPES[spec["type"]](spec)
+    lesson.exercise(spec["id"])
+    return lesson.exercises[spec["id"]]
+
+
+WORKSHEET = {"id": "x-goals", "type": "worksheet", "title": "Goals", "prompt": "Fill in each box.",
+             "boxes": [{"id": "goal", "label": "The goal"}, {"id": "tasks", "label": "The tasks", "rows": 4}]}
+
+
+def test_worksheet_keys_each_box_by_its_id_and_restores(lesson):
+    exercise = add_exercise(lesson, WORKSHEET)
+    assert [c.description for c in exercise.controls.values()] == ["The goal", "The tasks"]
+    exercise.controls["tasks"].value = "Weekly walks"
+    assert saved(lesson, exercise) == {"tasks": "Weekly walks"}
+    again = Lesson(LESSON, journal=Journal(lesson.journal.path), save_delay=0)
+    restored = add_exercise(again, WORKSHEET)
+    assert restored.controls["tasks"].value == "Weekly walks" and restored.controls["goal"].value == ""
+
+
+def test_worksheet_rejects_two_boxes_with_one_id():
+    from alliance.exercises import check_exercise
+
+    spec = {**WORKSHEET, "boxes": [{"id": "goal", "label": "a"}, {"id": "goal", "label": "b"}]}
+    [problem] = check_exercise(spec, 1, "exercises/x.yaml")
+    assert str(problem) == "exercises/x.yaml, exercise 'x-goals', field 'boxes[1].id': 'goal' is used by more than one box"
+
+
+def test_grounding_runs_once_when_repeat_is_off():
+    spec = {"id": "x", "type": "guided-practice", "title": "t", "prompt": "p", "repeat": False,
+            "steps": [{"say": "Notice five things you can see", "seconds": 10}]}
+    card = TYPES["guided-practice"](spec).build(lambda field, value: None)
+    play = next(w for w in card.children if isinstance(w, widgets.Play))
+    assert play.repeat is False
+
+
+PROFILE = {"id": "x-profile", "type": "profile", "title": "Your profile", "prompt": "Look at your ratings."}
+
+
+def test_profile_draws_each_benefit_from_the_journal(lesson):
+    rating = of_type(lesson, "rating")
+    assert rating.spec["benefit"] == "trust-and-safety"
+    lesson.exercise(rating.id)
+    rating.controls["item-1"].value = 4
+    rating.controls["item-2"].value = 7
+    profile = add_exercise(lesson, PROFILE)
+    rows = profile.chart.value.split("<tr data-benefit=")[1:]
+    assert len(rows) == 5
+    assert "5.5 out of 7 (2 statements rated)" in rows[0] and 'style="width:75%"' in rows[0]
+    assert all("Not rated yet" in row for row in rows[1:])
+    # A later rating shows after "Refresh my profile".
+    rating.controls["item-3"].value = 1
+    profile.refresh.click()
+    assert "4.0 out of 7 (3 statements rated)" in profile.chart.value
+
+
+def test_profile_carries_its_rating_map_for_pages_without_a_kernel(lesson):
+    import html
+    import json
+
+    profile = add_exercise(lesson, PROFILE)
+    encoded = profile.source.value.split('data-ratings="')[1].split('"')[0]
+    ratings = json.loads(html.unescape(encoded))
+    [trust] = ratings["trust-and-safety"]
+    assert trust["lesson"] == LESSON and trust["fields"][0] == "item-1" and (trust["min"], trust["max"]) == (1, 7)
+
+
+def test_profile_keeps_nothing_of_its_own(lesson):
+    assert TYPES["profile"](PROFILE).fields() == []
+
+
+EXPORT = {"id": "x-export", "type": "journal-export", "title": "Save your journal", "prompt": "Press the button."}
+
+
+def test_save_my_journal_writes_markdown_and_html(lesson, tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_EXPORT_DIR", str(tmp_path / "exports"))
+    reflection = of_type(lesson, "reflection")
+    lesson.exercise(reflection.id)
+    reflection.controls["text"].value = "My aunt <b>listened</b>."
+    button = add_exercise(lesson, EXPORT)
+    button.button.click()
+    written = sorted((tmp_path / "exports").iterdir())
+    assert [p.suffix for p in written] == [".html", ".md"]
+    assert "My aunt &lt;b&gt;listened&lt;/b&gt;." in written[0].read_text()
+    assert "Saved 1 answer(s)" in button.status.value and str(written[1]) in button.status.value
+
+
+def test_save_my_journal_reports_a_folder_it_cannot_write(lesson, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("ALLIANCE_EXPORT_DIR", str(blocked))
+    button = add_exercise(lesson, EXPORT)
+    button.button.click()
+    assert "could not be saved" in button.status.value and "Nothing was lost" in button.status.value
+
+
+def test_delete_my_journal_asks_first_then_deletes_every_answer(lesson):
+    reflection = of_type(lesson, "reflection")
+    lesson.exercise(reflection.id)
+    reflection.controls["text"].value = "Something private"
+    panel = add_exercise(lesson, EXPORT)
+    panel.delete.click()
+    assert panel.confirmation.layout.display == "flex" and lesson.journal.answers()  # asked, nothing gone yet
+    panel.keep.click()
+    assert "Nothing was deleted" in panel.status.value and len(lesson.journal.answers()) == 1
+    panel.delete.click()
+    panel.confirm.click()
+    assert lesson.journal.answers() == [] and "Deleted 1 answer(s)" in panel.status.value
+    assert b"Something private" not in lesson.journal.path.read_bytes()  # overwritten, not just unlinked

@@ -16,13 +16,17 @@ from ..paths import shown
 from .base import ID_PATTERN, ExerciseType
 from .checklist import Checklist
 from .guided_practice import GuidedPractice
+from .journal_export import JournalExport
+from .profile import Profile
 from .rating import Rating
 from .reflection import Reflection
 from .reveal import Reveal
 from .scenario import Scenario
+from .worksheet import Worksheet
 
 TYPES: dict[str, type[ExerciseType]] = {
-    cls.name: cls for cls in (Reflection, Rating, Scenario, Checklist, GuidedPractice, Reveal)
+    cls.name: cls
+    for cls in (Reflection, Rating, Scenario, Checklist, Worksheet, GuidedPractice, Reveal, Profile, JournalExport)
 }
 
 

@@ -77,6 +77,10 @@ class ExerciseType:
         reports its value through `sink` whenever the learner changes it."""
         raise NotImplementedError
 
+    def connect_journal(self, journal, flush: Callable[[], None]) -> None:
+        """Called once the exercise is shown. Types that read the whole journal (the
+        profile, the export button) override it; `flush` writes answers still pending."""
+
     # Shared by the types.
 
     def connect(self, sink: Sink) -> None:

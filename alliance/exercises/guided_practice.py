@@ -14,7 +14,7 @@ class GuidedPractice(ExerciseType):
     browser with or without a kernel."""
 
     name = "guided-practice"
-    summary = "Guided practice: timed steps that repeat, such as paced breathing."
+    summary = "Guided practice: timed steps, such as paced breathing or a grounding sequence."
     properties = {
         "steps": {
             "type": "array",
@@ -31,6 +31,7 @@ class GuidedPractice(ExerciseType):
             },
         },
         "follow_up": {**NonEmpty, "description": "Optional question answered after the practice."},
+        "repeat": {"type": "boolean", "default": True, "description": "Loop the steps (breathing) or run them once (grounding)."},
     }
     required = ["steps"]
     without_kernel = "The pacer runs in the browser (Play jsdlinked to the frames); the follow-up box works too."
@@ -68,7 +69,7 @@ class GuidedPractice(ExerciseType):
         )
         play = widgets.Play(
             value=0, min=0, max=len(frames) - 1, step=1, interval=int(TICK_SECONDS * 1000),
-            repeat=True, show_repeat=False, description="Pacer",
+            repeat=self.spec.get("repeat", True), show_repeat=False, description="Pacer",
         )
         self.links.append(widgets.jsdlink((play, "value"), (stack, "selected_index")))
         hint = widgets.HTML("<p>Press ▶ to start and ❚❚ to pause. Stop whenever you like.</p>")

@@ -1,6 +1,7 @@
 import ipywidgets as widgets
 
 from .. import text
+from .benefits import BENEFITS
 from .base import ExerciseType, Field, NonEmpty
 
 
@@ -23,7 +24,7 @@ class Rating(ExerciseType):
         },
         "items": {"type": "array", "items": NonEmpty, "minItems": 1},
         "benefit": {
-            "type": "string",
+            "enum": list(BENEFITS),
             "description": "Which benefit the ratings describe, for the closing lesson's profile.",
         },
     }

@@ -1,0 +1,68 @@
+"""A button that saves the whole journal as files the learner can keep or share."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..journal import default_export_dir, export_files
+from .base import ExerciseType
+
+
+class JournalExport(ExerciseType):
+    name = "journal-export"
+    summary = "Journal export: saves every answer as Markdown and HTML files, or deletes them after confirmation."
+    without_kernel = "Becomes the page's \"Download my answers\" button, reading the answers the browser has kept."
+
+    def fields(self):
+        return []
+
+    def build(self, sink) -> widgets.Widget:
+        self.button = widgets.Button(description="Save my journal", icon="download", button_style="primary",
+                                     tooltip="Save every answer from every lesson as files on this computer")
+        self.delete = widgets.Button(description="Delete my journal…", icon="trash",
+                                     tooltip="Delete every answer on this computer, after you confirm")
+        self.confirm = widgets.Button(description="Yes, delete every answer", button_style="danger")
+        self.keep = widgets.Button(description="Keep my answers")
+        self.confirmation = widgets.VBox([
+            widgets.HTML("<p><strong>Delete every answer, from every lesson, on this computer?</strong> "
+                         "This cannot be undone. Files you saved with \"Save my journal\" are not touched.</p>"),
+            widgets.HBox([self.keep, self.confirm]),
+        ], layout=widgets.Layout(display="none"))
+        self.status = widgets.HTML('<p class="alliance-status" role="status"></p>')
+        return self.card(widgets.HBox([self.button, self.delete]), self.confirmation, self.status)
+
+    def connect_journal(self, journal, flush) -> None:
+        def save(_):
+            try:
+                flush()
+                answers = journal.answers()
+                files = export_files(answers, default_export_dir())
+            except OSError as error:
+                self.status.value = (f'<p class="alliance-status" role="status">Your journal could not be saved: '
+                                     f"{html.escape(str(error))}. Nothing was lost; your answers are still in the journal.</p>")
+                return
+            listed = "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in files)
+            self.status.value = (f'<p class="alliance-status" role="status">Saved {len(answers)} answer(s). '
+                                 f"Your journal is in these files, ready to keep or to share if you choose:</p><ul>{listed}</ul>")
+
+        def ask(_):
+            self.confirmation.layout.display = "flex"
+
+        def keep(_):
+            self.confirmation.layout.display = "none"
+            self.status.value = '<p class="alliance-status" role="status">Nothing was deleted.</p>'
+
+        def delete(_):
+            self.confirmation.layout.display = "none"
+            flush()
+            count = journal.clear()
+            self.status.value = (f'<p class="alliance-status" role="status">Deleted {count} answer(s) from this computer. '
+                                 "Lessons that are still open show your old answers until you close them; "
+                                 "close them without typing, or those answers will be saved again.</p>")
+
+        self.button.on_click(save)
+        self.delete.on_click(ask)
+        self.keep.on_click(keep)
+        self.confirm.on_click(delete)
