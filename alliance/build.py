@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from . import export, sources
+from . import export, readability, sources
 from .execute import execute
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
@@ -66,13 +66,18 @@ def build(
     if not quiet:
         print(f"{len(stale)} lesson(s) executed, {len(built) - len(stale)} already up to date.")
 
+    measured = {lesson.id: readability.measure(lesson) for lesson in lessons}
     pages = []
     for lesson in bar(lessons, desc="Exporting pages"):
         notebook = executed.get(lesson.id) or nbformat.read(paths[lesson.id], as_version=4)
         pages.append(
             Page(
                 lesson=lesson.id, title=lesson.title, summary=lesson.summary, notebook=paths[lesson.id],
+                reading_minutes=measured[lesson.id].reading_minutes,
                 editions={edition: export.export(notebook, edition) for edition in export.EDITIONS},
             )
         )
-    return write_site(pages, site_dir)
+    index = write_site(pages, site_dir)
+    if not quiet:
+        print(readability.report(list(measured.values())))
+    return index

@@ -18,12 +18,13 @@ class Page:
     summary: str
     editions: dict[str, str]  # edition name -> HTML
     notebook: Path
+    reading_minutes: int = 0
 
 
 def index_html(pages: list[Page]) -> str:
     esc = html.escape
     cards = "\n".join(
-        f'<li><h2>{esc(p.title)}</h2><p>{esc(p.summary)}</p>'
+        f'<li><h2>{esc(p.title)}</h2><p>{esc(p.summary)}</p><p>About {p.reading_minutes} minutes\' reading.</p>'
         f'<p><a href="learner/{p.lesson}.html">Open the lesson</a> · '
         f'<a href="facilitator/{p.lesson}.html">Facilitator edition</a> · '
         f'<a href="notebooks/{p.lesson}.ipynb" download>Download the notebook</a></p></li>'

@@ -5,6 +5,7 @@ import nbformat
 import pytest
 
 from alliance.build import is_current
+from alliance.references import DOI_OR_ISBN
 from alliance.notebooks import build_notebook
 from alliance.paths import NOTEBOOKS_DIR, lesson_ids
 from alliance.sources import load_lesson
@@ -67,10 +68,4 @@ def test_lesson_opens_with_self_care_and_privacy_and_ends_with_references(lesson
     assert headings[-2:] == ["## Key points", "## References"]
     references = markdown[-1]
     entries = [line for line in references.splitlines() if line.strip() and not line.startswith("#")]
-    assert entries and all("doi.org/10." in e or "ISBN" in e for e in entries)
-
-
-def test_trust_and_safety_has_enough_exercises_of_enough_types():
-    lesson = load_lesson("01-trust-and-safety")
-    kinds = {e.name for e in lesson.exercises.values()}
-    assert len(lesson.exercises) >= 4 and len(kinds) >= 3 and "scenario" in kinds
+    assert entries and all(DOI_OR_ISBN.search(e) for e in entries)
