@@ -108,7 +108,7 @@ def test_answers_save_feedback_shows_and_answers_return(browser, lab):
     assert first_words in feedback.inner_text()
 
     # Reflection: typing saves to the journal without pressing anything.
-    page.locator(".alliance-reflection textarea").fill("I felt safe with my nan.")
+    page.locator(".alliance-reflection textarea").first.fill("I felt safe with my nan.")
     # Rating: choose 5 for the first statement.
     page.locator(".alliance-rating .widget-radio").first.get_by_label("5", exact=True).check()
     # Reveal: the examples open on request.
@@ -139,7 +139,7 @@ def test_answers_save_feedback_shows_and_answers_return(browser, lab):
     for kernel in api(base, "/api/kernels"):
         api(base, f"/api/kernels/{kernel['id']}", method="DELETE")
     page = open_and_run(browser, base)
-    text = page.locator(".alliance-reflection textarea")
+    text = page.locator(".alliance-reflection textarea").first
     page.wait_for_function("document.querySelector('.alliance-reflection textarea').value !== ''", timeout=20_000)
     assert text.input_value() == "I felt safe with my nan."
     assert page.locator(".alliance-rating .widget-radio").first.get_by_label("5", exact=True).is_checked()
