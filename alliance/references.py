@@ -12,7 +12,8 @@ from pathlib import Path
 from .paths import shown
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
-NAME = r"[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’-]+"
+PARTICLE = r"(?:(?:[dD]e|[vV]an(?: [dD]e[rn])?|[vV]on|[dD]i|[dD]a|[dD]u|[lL][ae])\s)?"  # de Jong, van der Berg
+NAME = PARTICLE + r"[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’-]+"
 NARRATIVE = re.compile(
     rf"({NAME})(?:(?:,? {NAME})*,? (?:and|&) {NAME}| et al\.| and colleagues)?(?:’s|'s)? \(({YEAR})(?:/({YEAR}))?[a-z]?[,;)]"
 )
