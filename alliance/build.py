@@ -15,11 +15,11 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from . import export, readability, sources
+from . import assets, export, readability, sources
 from .execute import execute
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
-from .site import Page, write_site
+from .site import Assets, Page, write_site
 
 
 def is_current(path: Path, notebook: nbformat.NotebookNode) -> bool:
@@ -40,9 +40,19 @@ def write_atomically(path: Path, notebook: nbformat.NotebookNode) -> None:
     os.replace(tmp, path)
 
 
+def _reuse(path: Path, key: str) -> str | None:
+    """The page already in site/ if it was built from exactly the same inputs."""
+    try:
+        body = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return body if export.page_build_key(body) == key else None
+
+
 def build(
     force: bool = False,
     *,
+    single_file: bool = False,
     content_dir: Path = CONTENT_DIR,
     exercises_dir: Path = EXERCISES_DIR,
     notebooks_dir: Path = NOTEBOOKS_DIR,
@@ -51,6 +61,7 @@ def build(
 ) -> Path:
     bar = lambda it, **kw: tqdm(it, disable=quiet, unit="lesson", **kw)  # noqa: E731
     lessons = sources.load_all(content_dir, exercises_dir)  # raises SpecError before anything is written
+    npm_files = assets.fetch()  # pinned and checked; raises AssetError before anything is written
     built = {lesson.id: build_notebook(lesson) for lesson in lessons}
     paths = {lesson_id: notebooks_dir / f"{lesson_id}.ipynb" for lesson_id in built}
     stale = [i for i in built if force or not is_current(paths[i], built[i])]
@@ -67,17 +78,41 @@ def build(
         print(f"{len(stale)} lesson(s) executed, {len(built) - len(stale)} already up to date.")
 
     measured = {lesson.id: readability.measure(lesson) for lesson in lessons}
-    pages = []
-    for lesson in bar(lessons, desc="Exporting pages"):
+    inline = export.inline_assets(npm_files) if single_file else None
+    pages, exported = [], 0
+    for n, lesson in enumerate(bar(lessons, desc="Exporting pages")):
         notebook = executed.get(lesson.id) or nbformat.read(paths[lesson.id], as_version=4)
+        editions = {}
+        for edition in export.EDITIONS:
+            nav = navigation(lessons, n, edition)
+            key = export.build_key(notebook, edition, nav, False)
+            page = None if force else _reuse(site_dir / edition / f"{lesson.id}.html", key)
+            if page is None:
+                page, exported = export.export(notebook, edition, nav), exported + 1
+            editions[edition] = page
+        single = export.export(notebook, "learner", navigation(lessons, n, "learner", single=True), inline) \
+            if single_file else None
         pages.append(
             Page(
                 lesson=lesson.id, title=lesson.title, summary=lesson.summary, notebook=paths[lesson.id],
-                reading_minutes=measured[lesson.id].reading_minutes,
-                editions={edition: export.export(notebook, edition) for edition in export.EDITIONS},
+                editions=editions, reading_minutes=measured[lesson.id].reading_minutes,
+                seminar_minutes=lesson.seminar_minutes, single_file=single,
             )
         )
-    index = write_site(pages, site_dir)
+    index = write_site(pages, Assets(npm_files, export.own_assets()), site_dir)
     if not quiet:
+        print(f"{exported} page(s) exported, {len(pages) * len(export.EDITIONS) - exported} unchanged.")
         print(readability.report(list(measured.values())))
     return index
+
+
+def navigation(lessons: list, n: int, edition: str, single: bool = False) -> export.Navigation:
+    """Links from lesson n to the collection, its notebook and its neighbours in the same edition."""
+    folder = "../single-file/" if single else ""
+    link = lambda i: export.Link(f"{folder}{lessons[i].id}.html", lessons[i].title)  # noqa: E731
+    return export.Navigation(
+        index_url="" if single else "../index.html",
+        notebook_url="" if single else f"../notebooks/{lessons[n].id}.ipynb",
+        previous=None if single or n == 0 else link(n - 1),
+        next=None if single or n == len(lessons) - 1 else link(n + 1),
+    )

@@ -10,10 +10,11 @@ from pathlib import Path
 def _build(args) -> int:
     from .build import build
     from .exercises import SpecError
+    from .assets import AssetError
     from .execute import ExecutionError
 
     try:
-        index = build(force=args.force)
+        index = build(force=args.force, single_file=args.single_file)
     except SpecError as error:
         print("The build stopped before writing anything. Please fix:", file=sys.stderr)
         for problem in error.problems:
@@ -22,6 +23,9 @@ def _build(args) -> int:
     except ExecutionError as error:
         print(f"The build stopped before writing anything.\n{error}", file=sys.stderr)
         return 3
+    except AssetError as error:
+        print(f"The build stopped before writing anything: {error}", file=sys.stderr)
+        return 4
     print(f"\nDone. Open the lessons in your browser:\n  {index.as_uri()}")
     return 0
 
@@ -114,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
 
     build = commands.add_parser("build", help="check, build, run and export every lesson into site/")
     build.add_argument("--force", action="store_true", help="re-run every lesson, even if up to date")
+    build.add_argument("--single-file", action="store_true",
+                       help="also write site/single-file/: one self-contained page per lesson, e.g. for an LMS")
     build.set_defaults(run=_build)
 
     commands.add_parser("check", help="check the sources and that notebooks are up to date").set_defaults(run=_check)

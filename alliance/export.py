@@ -1,20 +1,28 @@
 """Stage 4: export an executed notebook to HTML, once per edition.
 
 Editions differ only in which tagged cells nbconvert's TagRemovePreprocessor drops;
-each exporter is configured once and reused for every lesson.
+each exporter is configured once and reused for every lesson. A page either links the
+site's shared assets (require.js, the widget renderer, styles and alliance.js in
+site/assets/) or, as a single file, carries them inline.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import nbformat
+from jupyter_core.paths import jupyter_path
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 TEMPLATES = Path(__file__).parent / "templates"
-EXERCISE_CSS = (Path(__file__).parent / "static" / "exercises.css").read_text(encoding="utf-8")
+STATIC = Path(__file__).parent / "static"
 
 EDITIONS = {
     "learner": {
@@ -23,9 +31,91 @@ EDITIONS = {
     },
     "facilitator": {
         "remove": {"notebook-only", "setup"},
-        "note": "Facilitator edition: notes for facilitators are shown in shaded boxes.",
+        "note": "Facilitator edition: notes for facilitators are shown in shaded boxes marked \"For facilitators\".",
     },
 }
+ASSETS = "../assets/"  # pages sit one folder below site/, beside assets/
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Navigation:
+    index_url: str = ""
+    notebook_url: str = ""
+    previous: Link | None = None
+    next: Link | None = None
+
+
+def lab_css() -> str:
+    """JupyterLab's own styles for exported notebooks, from nbconvert's lab template."""
+    for base in jupyter_path("nbconvert", "templates", "lab", "static"):
+        if Path(base, "index.css").exists():
+            return "\n".join(Path(base, name).read_text(encoding="utf-8") for name in ("index.css", "theme-light.css"))
+    raise FileNotFoundError("nbconvert's lab template styles were not found")
+
+
+def page_css() -> str:
+    return (STATIC / "exercises.css").read_text(encoding="utf-8") + "\n" + (STATIC / "page.css").read_text(encoding="utf-8")
+
+
+def page_js() -> str:
+    return (STATIC / "alliance.js").read_text(encoding="utf-8")
+
+
+def own_assets() -> dict[str, str]:
+    """The site's shared files that come from this package (the rest come from npm)."""
+    return {"lab.css": lab_css(), "alliance.css": page_css(), "alliance.js": page_js()}
+
+
+def _escaped(text: str, tag: str) -> str:
+    return re.sub(f"</({tag})", r"<\\/\1", text, flags=re.I)
+
+
+def inline_assets(npm_files: dict[str, Path]) -> dict[str, str]:
+    inline = {name: _escaped(text, "style" if name.endswith(".css") else "script") for name, text in own_assets().items()}
+    for name in ("require.js", "embed-amd.js"):
+        inline[name] = _escaped(npm_files[name].read_text(encoding="utf-8"), "script")
+    return inline
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+NULL_BY_DEFAULT = ("_view_count", "tabbable", "tooltip")  # null in every widget model's browser defaults
+
+
+class CompactWidgetState(Preprocessor):
+    """Every widget carries its own layout and style model, mostly empty. Drop their null
+    settings (the browser's defaults are null too) and let identical ones share one model:
+    a page's own bytes shrink several-fold and nothing renders differently."""
+
+    def preprocess(self, nb, resources):
+        state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state")
+        if not state:
+            return nb, resources
+        first: dict[str, str] = {}
+        alias: dict[str, str] = {}
+        for model_id, model in state.items():
+            for name in NULL_BY_DEFAULT:
+                if model["state"].get(name, "") is None:
+                    del model["state"][name]
+            if model["model_name"] == "LayoutModel" or model["model_name"].endswith("StyleModel"):
+                model["state"] = {k: v for k, v in model["state"].items() if v is not None}
+                alias[model_id] = first.setdefault(json.dumps(model, sort_keys=True), model_id)
+        for model_id, kept in alias.items():
+            if kept != model_id:
+                del state[model_id]
+        refs = {f"IPY_MODEL_{old}": f"IPY_MODEL_{new}" for old, new in alias.items() if old != new}
+        for model in state.values():
+            for name, value in model["state"].items():
+                if isinstance(value, str) and value in refs:
+                    model["state"][name] = refs[value]
+        return nb, resources
 
 
 @cache
@@ -33,20 +123,60 @@ def exporter(edition: str) -> HTMLExporter:
     config = Config()
     config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
     config.HTMLExporter.template_name = "lesson"
+    config.HTMLExporter.widget_renderer_url = ASSETS + "embed-amd.js"
     # Learners do not code: no inputs, no prompts.
     config.TemplateExporter.exclude_input = True
     config.TemplateExporter.exclude_input_prompt = True
     config.TemplateExporter.exclude_output_prompt = True
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(EDITIONS[edition]["remove"])
+    config.HTMLExporter.preprocessors = [CompactWidgetState]
+    config.CSSHTMLHeaderPreprocessor.enabled = False  # code highlighting styles, and no code is shown
     return HTMLExporter(config=config)
 
 
-def export(notebook: nbformat.NotebookNode, edition: str) -> str:
+def _markdown(notebook: nbformat.NotebookNode) -> str:
+    return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+
+
+def build_key(notebook: nbformat.NotebookNode, edition: str, nav: Navigation, single_file: bool) -> str:
+    """Changes whenever anything that shapes the page changes, so an unchanged page is reused."""
+    digest = hashlib.sha256()
+    for part in (nbformat.writes(notebook), edition, repr(nav), str(single_file),
+                 *(p.read_text(encoding="utf-8") for p in sorted(TEMPLATES.rglob("*")) if p.is_file()),
+                 Path(__file__).read_text(encoding="utf-8")):
+        digest.update(part.encode())
+    return digest.hexdigest()[:16]
+
+
+def page_build_key(page: str) -> str | None:
+    """The build key an exported page was made with (nbconvert may reorder attributes)."""
+    tag = re.search(r'<meta[^>]*name="alliance-build"[^>]*>', page)
+    key = tag and re.search(r'content="([0-9a-f]+)"', tag.group(0))
+    return key.group(1) if key else None
+
+
+def export(notebook: nbformat.NotebookNode, edition: str, nav: Navigation = Navigation(),
+           inline: dict[str, str] | None = None) -> str:
     meta = notebook.metadata.get("alliance", {})
+    markdown = _markdown(notebook)
+    lesson = {"lesson": meta.get("lesson", ""), "title": meta.get("title", ""), "exercises": meta.get("exercises", [])}
     resources = {
         "metadata": {"name": meta.get("title", "Lesson")},
-        "alliance": {"edition": edition, "edition_note": EDITIONS[edition]["note"], "exercise_css": EXERCISE_CSS},
+        "alliance": {
+            "edition": edition,
+            "edition_note": EDITIONS[edition]["note"],
+            "assets": ASSETS,
+            "inline": inline,
+            "index_url": nav.index_url,
+            "notebook_url": nav.notebook_url,
+            "previous": nav.previous,
+            "next": nav.next,
+            "lesson_json": _escaped(json.dumps(lesson, ensure_ascii=False), "script"),
+            "uses_math": bool(re.search(r"\$[^$\n]+\$|\\\(|\\\[", markdown)),
+            "uses_mermaid": "```mermaid" in markdown,
+            "build_key": build_key(notebook, edition, nav, inline is not None),
+        },
     }
     body, _ = exporter(edition).from_notebook_node(notebook, resources=resources)
     return body

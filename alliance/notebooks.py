@@ -33,7 +33,11 @@ HIDDEN = {"jupyter": {"source_hidden": True}}
 
 def source_hash(lesson: LessonSource) -> str:
     digest = hashlib.sha256()
-    for path in [*lesson.files, *ENGINE_FILES]:
+    inputs = [*lesson.files, *ENGINE_FILES]
+    if any(e.name == "profile" for e in lesson.exercises.values()):
+        # The profile draws on every lesson's ratings, so any exercise file can change it.
+        inputs += sorted(lesson.files[1].parent.glob("*.yaml"))
+    for path in inputs:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -77,6 +81,8 @@ def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
                 "summary": lesson.summary,
                 "seminar_minutes": lesson.seminar_minutes,
                 "source_hash": source_hash(lesson),
+                # For pages without a kernel: how to keep and export each exercise's answers.
+                "exercises": [e.manifest(n) for n, e in enumerate(lesson.exercises.values())],
             },
         },
     )

@@ -7,3 +7,20 @@ def journal_path(tmp_path, monkeypatch):
     path = tmp_path / "journal.sqlite3"
     monkeypatch.setenv("ALLIANCE_JOURNAL", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The whole site, single-file pages included, built once from the committed notebooks
+    into a temporary folder: the tests never touch the repository's notebooks or site/."""
+    import shutil
+
+    from alliance.build import build
+    from alliance.paths import NOTEBOOKS_DIR
+
+    out = tmp_path_factory.mktemp("out")
+    shutil.copytree(NOTEBOOKS_DIR, out / "notebooks")
+    site_dir = out / "site"
+    index = build(site_dir=site_dir, notebooks_dir=out / "notebooks", single_file=True, quiet=True)
+    assert index == site_dir / "index.html"
+    return site_dir

@@ -223,10 +223,14 @@ def test_worksheet_rejects_two_boxes_with_one_id():
 
 def test_grounding_runs_once_when_repeat_is_off():
     spec = {"id": "x", "type": "guided-practice", "title": "t", "prompt": "p", "repeat": False,
-            "steps": [{"say": "Notice five things you can see", "seconds": 10}]}
+            "steps": [{"say": "Settle", "seconds": 15}, {"say": "Notice five things you can see", "seconds": 20}]}
     card = TYPES["guided-practice"](spec).build(lambda field, value: None)
     play = next(w for w in card.children if isinstance(w, widgets.Play))
+    frames = next(w for w in card.children if isinstance(w, widgets.Stack))
     assert play.repeat is False
+    # A countdown that only changes every 5 seconds needs a frame every 5 seconds: 3 + 4 frames.
+    assert play.interval == 5000 and len(frames.children) == 7
+    assert "Settle … 15" in frames.children[0].value and "… 5" in frames.children[-1].value
 
 
 PROFILE = {"id": "x-profile", "type": "profile", "title": "Your profile", "prompt": "Look at your ratings."}

@@ -1,23 +1,27 @@
-"""Exporting the committed notebooks into site/: both editions, no code, nothing partial."""
+"""Exporting the committed notebooks into site/: both editions, shared assets from the
+site itself, single-file pages, navigation, no code, and nothing partial."""
 
+import json
 import re
 import shutil
 
 import pytest
 
-from alliance import export
+from alliance import assets, export
 from alliance.build import build
 from alliance.paths import NOTEBOOKS_DIR, lesson_ids
 
+LESSONS = lesson_ids()
+OUTSIDE = re.compile(r"""(?:src|href)=["']?(?:https?:)?//""")
+
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    shutil.copytree(NOTEBOOKS_DIR, out / "notebooks")  # the build must not touch the repository
-    site_dir = out / "site"
-    index = build(site_dir=site_dir, notebooks_dir=out / "notebooks", quiet=True)
-    assert index == site_dir / "index.html"
-    return site_dir
+def site(built_site):
+    return built_site
+
+
+def lesson_pages(site):
+    return sorted(site.glob("learner/*.html")) + sorted(site.glob("facilitator/*.html"))
 
 
 def test_index_links_every_lesson_in_both_editions(site):
@@ -50,3 +54,93 @@ def test_pages_carry_widget_state_for_kernel_free_use(site):
         html = page.read_text()
         assert "application/vnd.jupyter.widget-state+json" in html
         assert "DirectionalLinkModel" in html  # the scenario and pacer links run in the browser
+
+
+def test_pages_load_nothing_from_outside_the_site(site):
+    for page in [*lesson_pages(site), *site.glob("single-file/*.html")]:
+        html = page.read_text()
+        # Links in the text (the references' DOIs) are fine; nothing may be loaded from elsewhere.
+        loaded = re.findall(r"""<(?:script|link)[^>]*(?:src|href)=["']([^"']+)""", html)
+        assert all(not re.match(r"(https?:)?//", url) for url in loaded), (page, loaded)
+    for page in lesson_pages(site):  # single-file pages hold the renderer's code, which names its CDN fallback
+        for cdn in ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "mathjax", "mermaid.min.js"):
+            assert cdn not in page.read_text().lower(), (page, cdn)
+
+
+def test_site_holds_one_shared_copy_of_the_assets(site):
+    shared = {p.name for p in (site / "assets").iterdir()}
+    assert {"embed-amd.js", "require.js", "lab.css", "alliance.css", "alliance.js"} <= shared
+    assert "axe.min.js" not in shared  # a test tool, not part of the site
+    for page in lesson_pages(site):
+        html = page.read_text()
+        assert '<script src="../assets/require.js">' in html and "'../assets/embed-amd.js'" in html
+        assert len(html) < len((site / "assets" / "embed-amd.js").read_text())  # linked, not copied in
+
+
+def test_single_file_pages_carry_everything_inline(site):
+    pages = sorted((site / "single-file").glob("*.html"))
+    assert [p.stem for p in pages] == LESSONS
+    for page in pages:
+        html = page.read_text()
+        assert not re.findall(r"""<script[^>]*\ssrc=|<link[^>]*stylesheet""", html), page
+        assert 'id="alliance-widget-renderer"' in html and "Facilitator" not in html.split("<main")[1][:200]
+
+
+def test_index_shows_reading_time_and_how_to_use(site):
+    index = (site / "index.html").read_text()
+    assert index.count("minutes' reading") == len(LESSONS)
+    for needed in ("How to use these lessons", "Download my answers", "Clear my answers", "not therapy", "116 123"):
+        assert needed in index, needed
+    assert index.count("<h1") == 1 and '<html lang="en">' in index
+
+
+def test_each_page_has_one_h1_a_language_contents_and_neighbours(site):
+    for edition in export.EDITIONS:
+        for n, lesson in enumerate(LESSONS):
+            html = (site / edition / f"{lesson}.html").read_text()
+            assert html.count("<h1") == 1 and '<html lang="en">' in html
+            assert 'aria-label="Contents"' in html and 'href="../index.html"' in html
+            assert f'<a download="" href="../notebooks/{lesson}.ipynb">' in html
+            if n > 0:
+                assert f'<a href="{LESSONS[n - 1]}.html" rel="prev">' in html
+            if n < len(LESSONS) - 1:
+                assert f'<a href="{LESSONS[n + 1]}.html" rel="next">' in html
+            assert html.count('rel="prev"') == (n > 0) and html.count('rel="next"') == (n < len(LESSONS) - 1)
+
+
+def test_page_knows_how_to_keep_each_answer(site):
+    html = (site / "learner" / "01-trust-and-safety.html").read_text()
+    data = json.loads(re.search(r'<script id="alliance-lesson" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert data["lesson"] == "01-trust-and-safety" and data["title"] == "Trust and safety"
+    rating = next(e for e in data["exercises"] if e["type"] == "rating")
+    assert rating["fields"][0]["words"] == {"kind": "scale", "max": 7, "values": [1, 2, 3, 4, 5, 6, 7]}
+    for exercise in data["exercises"]:
+        assert f"alliance-id-{exercise['id']}" in html
+
+
+def test_a_rebuild_with_nothing_changed_exports_nothing(site, tmp_path, monkeypatch):
+    calls = []
+    original = export.export
+    monkeypatch.setattr(export, "export", lambda *a, **k: calls.append(a[1]) or original(*a, **k))
+    again = tmp_path / "site"
+    shutil.copytree(site, again)
+    build(site_dir=again, notebooks_dir=site.parent / "notebooks", quiet=True)
+    assert calls == []
+    page = again / "learner" / "01-trust-and-safety.html"
+    page.write_text(page.read_text().replace(export.page_build_key(page.read_text()), "0" * 16))
+    build(site_dir=again, notebooks_dir=site.parent / "notebooks", quiet=True)
+    assert calls == ["learner"]  # only the page whose inputs differ
+
+
+def test_an_asset_that_fails_its_integrity_check_stops_the_build(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    shutil.copy(assets._tarball("requirejs", assets.packages()["requirejs"], assets.CACHE_DIR), cache)
+    lock = json.loads(assets.LOCK_PATH.read_text())
+    lock["packages"]["requirejs"]["integrity"] = "sha512-" + "A" * 86 + "=="
+    bad_lock = tmp_path / "lock.json"
+    bad_lock.write_text(json.dumps(lock))
+    monkeypatch.setattr(assets, "LOCK_PATH", bad_lock)
+    with pytest.raises(assets.AssetError, match="does not match site-assets.lock.json"):
+        assets._tarball("requirejs", assets.packages()["requirejs"], cache)
+    assert not list(cache.glob("*.tgz"))  # the mismatched file is deleted, never used

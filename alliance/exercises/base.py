@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
@@ -26,11 +27,28 @@ NonEmpty = {"type": "string", "minLength": 1}
 
 @dataclass(frozen=True)
 class Field:
-    """One answer an exercise keeps in the journal."""
+    """One answer an exercise keeps in the journal.
+
+    `words` says how an answer reads in the exported journal: as typed ("text"), as
+    "5 of 7" ("scale"), as "Ticked" ("tick") or as the chosen response ("choice").
+    alliance/static/alliance.js reads the same rule, so both exports read alike.
+    """
 
     name: str
     label: str
-    shown: Callable[[Any], str] = str
+    words: dict = dataclass_field(default_factory=lambda: {"kind": "text"})
+
+    def shown(self, value: Any) -> str:
+        kind = self.words["kind"]
+        if value is None:
+            return ""
+        if kind == "scale":
+            return f"{value} of {self.words['max']}"
+        if kind == "tick":
+            return "Ticked" if value else "Not ticked"
+        if kind == "choice":
+            return self.words["options"][value]
+        return str(value)
 
 
 Sink = Callable[[Field, Any], None]
@@ -87,6 +105,15 @@ class ExerciseType:
         for field in self.fields():
             control = self.controls[field.name]
             control.observe(lambda change, field=field: sink(field, change["new"]), names="value")
+            control.add_class(f"alliance-field-{field.name}")  # how alliance.js finds it without a kernel
+
+    def manifest(self, position: int) -> dict:
+        """What a page without a kernel needs to keep and export this exercise's answers."""
+        return {
+            "id": self.id, "type": self.name, "title": self.title, "position": position,
+            "fields": [{"name": f.name, "label": f.label, "position": n, "words": f.words}
+                       for n, f in enumerate(self.fields())],
+        }
 
     def restore(self, saved: dict[str, Any]) -> None:
         """Put saved answers back into the controls; called after display so the answers
@@ -110,6 +137,7 @@ class ExerciseType:
         )
         box.add_class("alliance-exercise")
         box.add_class(f"alliance-{self.name}")
+        box.add_class(f"alliance-id-{self.id}")
         return box
 
 

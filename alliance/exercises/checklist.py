@@ -12,7 +12,7 @@ class Checklist(ExerciseType):
 
     def fields(self):
         return [
-            Field(f"item-{n}", item, lambda v: "Ticked" if v else "Not ticked")
+            Field(f"item-{n}", item, {"kind": "tick"})
             for n, item in enumerate(self.spec["items"], start=1)
         ]
 

@@ -5,7 +5,8 @@ import ipywidgets as widgets
 from .. import text
 from .base import ExerciseType, Field, NonEmpty, text_box
 
-TICK_SECONDS = 0.5
+TICK_SECONDS = 0.5  # smooth enough for a growing or shrinking circle
+
 SMALL, LARGE = 40, 140  # circle diameter in pixels
 
 
@@ -40,15 +41,24 @@ class GuidedPractice(ExerciseType):
         follow_up = self.spec.get("follow_up")
         return [Field("note", follow_up)] if follow_up else []
 
+    def tick(self) -> float:
+        """Seconds per frame. Steps that only count down (a grounding sequence) need a frame
+        only as often as the countdown changes: every few seconds, not every half second."""
+        steps = self.spec["steps"]
+        if any(step.get("shape", "hold") != "hold" for step in steps):
+            return TICK_SECONDS
+        seconds = [step["seconds"] for step in steps]
+        return float(math.gcd(*map(int, seconds))) if all(float(s).is_integer() for s in seconds) else 1.0
+
     def frames(self) -> list[tuple[str, int, int]]:
         """(words, seconds left in the step, circle size) for each tick of one cycle."""
-        frames, size = [], SMALL
+        frames, size, tick = [], SMALL, self.tick()
         for step in self.spec["steps"]:
-            ticks = max(1, round(step["seconds"] / TICK_SECONDS))
+            ticks = max(1, round(step["seconds"] / tick))
             start = size
             end = {"grow": LARGE, "shrink": SMALL}.get(step.get("shape", "hold"), start)
             for t in range(ticks):
-                left = math.ceil((ticks - t) * TICK_SECONDS)
+                left = math.ceil((ticks - t) * tick)
                 size = round(start + (end - start) * (t + 1) / ticks)
                 frames.append((step["say"], left, size))
         return frames
@@ -58,17 +68,17 @@ class GuidedPractice(ExerciseType):
         stack = widgets.Stack(
             [
                 widgets.HTML(
-                    f'<div class="alliance-pacer" style="height:{LARGE + 20}px;display:flex;align-items:center;gap:1.5em">'
-                    f'<div aria-hidden="true" style="width:{size}px;height:{size}px;border-radius:50%;'
-                    f'background:#6a8caf;margin-left:{(LARGE - size) // 2}px;margin-right:{(LARGE - size) // 2}px"></div>'
-                    f'<p style="font-size:1.4em;margin:0">{text.inline(words)} … {left}</p></div>'
+                    # Kept short: a practice can have a hundred frames, and each travels in the page.
+                    f'<div class="alliance-pacer"><div class="alliance-circle" aria-hidden="true" '
+                    f'style="width:{size}px;height:{size}px;margin:0 {(LARGE - size) // 2}px"></div>'
+                    f"<p>{text.inline(words)} … {left}</p></div>"
                 )
                 for words, left, size in frames
             ],
             selected_index=0,
         )
         play = widgets.Play(
-            value=0, min=0, max=len(frames) - 1, step=1, interval=int(TICK_SECONDS * 1000),
+            value=0, min=0, max=len(frames) - 1, step=1, interval=int(self.tick() * 1000),
             repeat=self.spec.get("repeat", True), show_repeat=False, description="Pacer",
         )
         self.links.append(widgets.jsdlink((play, "value"), (stack, "selected_index")))

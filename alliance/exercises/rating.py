@@ -34,7 +34,8 @@ class Rating(ExerciseType):
     def fields(self):
         scale = self.spec["scale"]
         return [
-            Field(f"item-{n}", item, lambda v, top=scale["max"]: f"{v} of {top}")
+            Field(f"item-{n}", item, {"kind": "scale", "max": scale["max"],
+                                      "values": list(range(scale["min"], scale["max"] + 1))})
             for n, item in enumerate(self.spec["items"], start=1)
         ]
 

@@ -31,7 +31,7 @@ class Scenario(ExerciseType):
 
     def fields(self):
         responses = [o["response"] for o in self.spec["options"]]
-        return [Field("choice", self.spec["question"], lambda i: responses[i] if i is not None else "")]
+        return [Field("choice", self.spec["question"], {"kind": "choice", "options": responses})]
 
     def build(self, sink) -> widgets.Widget:
         options = self.spec["options"]
@@ -65,6 +65,7 @@ class Scenario(ExerciseType):
     def connect(self, sink):
         field = self.fields()[0]
         self.controls["choice"].observe(lambda change: sink(field, change["new"]), names="index")
+        self.controls["choice"].add_class("alliance-field-choice")
 
     def restore(self, saved):
         index = saved.get("choice")
