@@ -14,3 +14,19 @@ def pytest_configure(config):
     os.environ["XDG_DATA_HOME"] = str(_ISOLATED / "xdg-data")  # never the real home either
     os.environ["ALLIANCE_SAVE_DELAY"] = "0"
     os.environ["ALLIANCE_EXPORT_DIR"] = str(_ISOLATED / "exports")  # "Save my journal" never writes to Documents
+
+
+# In CI (`.ci/run` sets CI=1) a skipped browser test fails the run: the offline pages and
+# their accessibility are only proven if the browser tests really ran.
+_skipped_browser_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and report.nodeid.startswith("tests/browser/"):
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_browser_tests and os.environ.get("CI"):
+        print(f"\nCI: {len(_skipped_browser_tests)} browser test(s) were skipped:", *_skipped_browser_tests, sep="\n  ")
+        session.exitstatus = 1
