@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 from tqdm import tqdm
 
 from . import assets, export, readability, sources
-from .execute import execute
+from .execute import execute_many, reuse_outputs
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
 from .site import Assets, Page, write_site
@@ -67,25 +66,30 @@ def build(
     stale = [i for i in built if force or not is_current(paths[i], built[i])]
 
     executed: dict[str, nbformat.NotebookNode] = {}
-    if stale:
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            jobs = {i: pool.submit(execute, built[i]) for i in stale}
-            for i in bar(jobs, desc="Running lessons", total=len(jobs)):
-                executed[i] = jobs[i].result()
-        for i, notebook in executed.items():
-            write_atomically(paths[i], notebook)
+    for i in [] if force else stale:  # only the text changed: no need to run the lesson again
+        if paths[i].exists():
+            reused = reuse_outputs(built[i], nbformat.read(paths[i], as_version=4))
+            if reused is not None:
+                executed[i] = reused
+    to_run = [i for i in stale if i not in executed]
+    if to_run:
+        with tqdm(total=len(to_run), disable=quiet, unit="lesson", desc="Running lessons") as progress:
+            executed.update(execute_many({i: built[i] for i in to_run}, progress=progress.update))
+    for i in stale:
+        write_atomically(paths[i], executed[i])
     if not quiet:
-        print(f"{len(stale)} lesson(s) executed, {len(built) - len(stale)} already up to date.")
+        print(f"{len(to_run)} lesson(s) executed, {len(stale) - len(to_run)} with only text changes updated "
+              f"without running, {len(built) - len(stale)} already up to date.")
 
     measured = {lesson.id: readability.measure(lesson) for lesson in lessons}
     inline = export.inline_assets(npm_files) if single_file else None
     pages, exported = [], 0
     for n, lesson in enumerate(bar(lessons, desc="Exporting pages")):
         notebook = executed.get(lesson.id) or nbformat.read(paths[lesson.id], as_version=4)
-        editions = {}
+        editions, digest = {}, export.notebook_digest(notebook)
         for edition in export.EDITIONS:
             nav = navigation(lessons, n, edition)
-            key = export.build_key(notebook, edition, nav, False)
+            key = export.build_key(digest, edition, nav, False)
             page = None if force else _reuse(site_dir / edition / f"{lesson.id}.html", key)
             if page is None:
                 page, exported = export.export(notebook, edition, nav), exported + 1

@@ -139,14 +139,20 @@ def _markdown(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
 
 
-def build_key(notebook: nbformat.NotebookNode, edition: str, nav: Navigation, single_file: bool) -> str:
+@cache
+def _template_digest() -> str:
+    parts = [p.read_bytes() for p in sorted(TEMPLATES.rglob("*")) if p.is_file()] + [Path(__file__).read_bytes()]
+    return hashlib.sha256(b"".join(parts)).hexdigest()
+
+
+def notebook_digest(notebook: nbformat.NotebookNode) -> str:
+    return hashlib.sha256(json.dumps(notebook, sort_keys=True).encode()).hexdigest()
+
+
+def build_key(notebook_digest: str, edition: str, nav: Navigation, single_file: bool) -> str:
     """Changes whenever anything that shapes the page changes, so an unchanged page is reused."""
-    digest = hashlib.sha256()
-    for part in (nbformat.writes(notebook), edition, repr(nav), str(single_file),
-                 *(p.read_text(encoding="utf-8") for p in sorted(TEMPLATES.rglob("*")) if p.is_file()),
-                 Path(__file__).read_text(encoding="utf-8")):
-        digest.update(part.encode())
-    return digest.hexdigest()[:16]
+    parts = (notebook_digest, edition, repr(nav), str(single_file), _template_digest())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def page_build_key(page: str) -> str | None:
@@ -175,7 +181,7 @@ def export(notebook: nbformat.NotebookNode, edition: str, nav: Navigation = Navi
             "lesson_json": _escaped(json.dumps(lesson, ensure_ascii=False), "script"),
             "uses_math": bool(re.search(r"\$[^$\n]+\$|\\\(|\\\[", markdown)),
             "uses_mermaid": "```mermaid" in markdown,
-            "build_key": build_key(notebook, edition, nav, inline is not None),
+            "build_key": build_key(notebook_digest(notebook), edition, nav, inline is not None),
         },
     }
     body, _ = exporter(edition).from_notebook_node(notebook, resources=resources)

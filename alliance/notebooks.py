@@ -31,16 +31,26 @@ HOW_TO_START = (
 HIDDEN = {"jupyter": {"source_hidden": True}}
 
 
-def source_hash(lesson: LessonSource) -> str:
+def _digest(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    inputs = [*lesson.files, *ENGINE_FILES]
-    if any(e.name == "profile" for e in lesson.exercises.values()):
-        # The profile draws on every lesson's ratings, so any exercise file can change it.
-        inputs += sorted(lesson.files[1].parent.glob("*.yaml"))
-    for path in inputs:
+    for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def code_hash(lesson: LessonSource) -> str:
+    """Everything that shapes what the lesson's code cells display: its exercises and the engine."""
+    inputs = [lesson.files[1], *ENGINE_FILES]
+    if any(e.name == "profile" for e in lesson.exercises.values()):
+        # The profile draws on every lesson's ratings, so any exercise file can change it.
+        inputs += sorted(lesson.files[1].parent.glob("*.yaml"))
+    return _digest(inputs)
+
+
+def source_hash(lesson: LessonSource) -> str:
+    """Everything the notebook is built from: the text as well as the code."""
+    return _digest([lesson.files[0]]) + code_hash(lesson)[:16]
 
 
 def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
@@ -81,6 +91,7 @@ def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
                 "summary": lesson.summary,
                 "seminar_minutes": lesson.seminar_minutes,
                 "source_hash": source_hash(lesson),
+                "code_hash": code_hash(lesson),
                 # For pages without a kernel: how to keep and export each exercise's answers.
                 "exercises": [e.manifest(n) for n, e in enumerate(lesson.exercises.values())],
             },

@@ -6,10 +6,15 @@ One class per type; to add a type, write a class in its own module and list it i
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
+# jsonschema imports every optional format checker it can find. One of them, rfc3987-syntax
+# (installed for JupyterLab), compiles a grammar for 1.6 s on import, in every lesson kernel.
+# Exercise specs use no string formats, so jsonschema is told it is absent.
+sys.modules.setdefault("rfc3987_syntax", None)
+import jsonschema  # noqa: E402
 import yaml
 
 from ..paths import shown
