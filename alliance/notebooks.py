@@ -8,10 +8,12 @@ the notebook so a stale notebook can be detected without executing it.
 from __future__ import annotations
 
 import hashlib
+import json
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .exercises.profile import benefit_ratings
 from .paths import ROOT
 from .sources import LessonSource
 
@@ -31,8 +33,8 @@ HOW_TO_START = (
 HIDDEN = {"jupyter": {"source_hidden": True}}
 
 
-def _digest(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
+def _digest(paths: list[Path], extra: str = "") -> str:
+    digest = hashlib.sha256(extra.encode())
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -41,11 +43,11 @@ def _digest(paths: list[Path]) -> str:
 
 def code_hash(lesson: LessonSource) -> str:
     """Everything that shapes what the lesson's code cells display: its exercises and the engine."""
-    inputs = [lesson.files[1], *ENGINE_FILES]
+    extra = ""
     if any(e.name == "profile" for e in lesson.exercises.values()):
-        # The profile draws on every lesson's ratings, so any exercise file can change it.
-        inputs += sorted(lesson.files[1].parent.glob("*.yaml"))
-    return _digest(inputs)
+        # The profile draws on every lesson's benefit ratings, so those shape it too.
+        extra = json.dumps(benefit_ratings(lesson.files[1].parent), sort_keys=True)
+    return _digest([lesson.files[1], *ENGINE_FILES], extra)
 
 
 def source_hash(lesson: LessonSource) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import ipywidgets as widgets
 
@@ -23,12 +24,12 @@ class BenefitScore:
     scale_max: int | None
 
 
-def benefit_ratings() -> dict[str, list[dict]]:
+def benefit_ratings(exercises_dir: Path = EXERCISES_DIR) -> dict[str, list[dict]]:
     """For each benefit, the rating exercises that describe it, from every lesson."""
     from . import load_exercise_file  # the registry imports this module
 
     found: dict[str, list[dict]] = {benefit: [] for benefit in BENEFITS}
-    for path in sorted(EXERCISES_DIR.glob("*.yaml")):
+    for path in sorted(exercises_dir.glob("*.yaml")):
         for exercise in load_exercise_file(path).values():
             benefit = exercise.spec.get("benefit") if exercise.name == "rating" else None
             if benefit:
