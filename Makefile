@@ -11,10 +11,13 @@ STAMP    := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: html test lab check clean
+.PHONY: html single-file test lab check benchmark clean
 
 html: $(STAMP)
 	$(BIN)/alliance build
+
+single-file: $(STAMP)
+	$(BIN)/alliance build --single-file
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
@@ -29,6 +32,9 @@ lab: $(STAMP)
 check: $(STAMP)
 	$(BIN)/alliance check
 
+benchmark: $(STAMP) $(CHROMIUM)
+	$(BIN)/python tools/benchmark.py
+
 # Debian's python3 needs python3-venv before `python3 -m venv` works; install it if missing.
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
@@ -41,4 +47,4 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) site
+	rm -rf $(VENV) site .cache
