@@ -113,10 +113,13 @@ def build(
 def navigation(lessons: list, n: int, edition: str, single: bool = False) -> export.Navigation:
     """Links from lesson n to the collection, its notebook and its neighbours in the same edition."""
     folder = "../single-file/" if single else ""
+    other = "facilitator" if edition == "learner" else "learner"
     link = lambda i: export.Link(f"{folder}{lessons[i].id}.html", lessons[i].title)  # noqa: E731
     return export.Navigation(
         index_url="" if single else "../index.html",
         notebook_url="" if single else f"../notebooks/{lessons[n].id}.ipynb",
         previous=None if single or n == 0 else link(n - 1),
         next=None if single or n == len(lessons) - 1 else link(n + 1),
+        other_edition=None if single else export.Link(
+            f"../{other}/{lessons[n].id}.html", f"{other.capitalize()} edition of this lesson"),
     )

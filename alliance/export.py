@@ -49,6 +49,7 @@ class Navigation:
     notebook_url: str = ""
     previous: Link | None = None
     next: Link | None = None
+    other_edition: Link | None = None
 
 
 def lab_css() -> str:
@@ -178,6 +179,7 @@ def export(notebook: nbformat.NotebookNode, edition: str, nav: Navigation = Navi
             "notebook_url": nav.notebook_url,
             "previous": nav.previous,
             "next": nav.next,
+            "other_edition": nav.other_edition,
             "lesson_json": _escaped(json.dumps(lesson, ensure_ascii=False), "script"),
             "uses_math": bool(re.search(r"\$[^$\n]+\$|\\\(|\\\[", markdown)),
             "uses_mermaid": "```mermaid" in markdown,

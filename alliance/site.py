@@ -55,7 +55,7 @@ HOW_TO_USE = """
 INDEX_STYLE = (
     "body{font:1.05rem/1.6 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#1d2733}"
     "ol.lessons{list-style:none;padding:0}ol.lessons>li{border:1px solid #c8d3de;border-radius:6px;padding:.25rem 1.25rem;margin:1rem 0}"
-    ".meta{color:#4a5a6a;font-size:.95rem}a{color:#1f5a8c}h2{font-size:1.3rem}"
+    ".meta{color:#4a5a6a;font-size:.95rem}a{color:#1f5a8c}h2{font-size:1.3rem}.number{display:block;font-size:.9rem;color:#4a5a6a}"
 )
 
 
@@ -66,8 +66,9 @@ def index_html(pages: list[Page]) -> str:
         seminar = f" · a {p.seminar_minutes}-minute seminar" if p.seminar_minutes else ""
         single = f' · <a href="single-file/{p.lesson}.html">Single-file page</a>' if p.single_file else ""
         cards.append(
-            f'<li><h2><a href="learner/{p.lesson}.html">{esc(p.title)}</a></h2><p>{esc(p.summary)}</p>'
-            f'<p class="meta">About {p.reading_minutes} minutes\' reading{seminar}</p>'
+            f'<li><h2><a href="learner/{p.lesson}.html"><span class="number">Lesson {p.lesson[:2]}</span> {esc(p.title)}</a></h2>'
+            f'<p>{esc(p.summary)}</p>'
+            f'<p class="meta">About {p.reading_minutes} minutes\' reading, plus time for the exercises{seminar}</p>'
             f'<p><a href="learner/{p.lesson}.html" aria-label="Open the lesson: {esc(p.title)}">Open the lesson</a> · '
             f'<a href="facilitator/{p.lesson}.html" aria-label="Facilitator edition: {esc(p.title)}">Facilitator edition</a> · '
             f'<a href="notebooks/{p.lesson}.ipynb" download aria-label="Download the notebook: {esc(p.title)}">Download the notebook</a>{single}</p></li>'

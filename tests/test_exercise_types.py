@@ -245,12 +245,12 @@ def test_profile_draws_each_benefit_from_the_journal(lesson):
     profile = add_exercise(lesson, PROFILE)
     rows = profile.chart.value.split("<tr data-benefit=")[1:]
     assert len(rows) == 5
-    assert "5.5 out of 7 (2 statements rated)" in rows[0] and 'style="width:75%"' in rows[0]
+    assert "5.5 out of 7 (2 of 5 statements rated)" in rows[0] and 'style="width:75%"' in rows[0]
     assert all("Not rated yet" in row for row in rows[1:])
     # A later rating shows after "Refresh my profile".
     rating.controls["item-3"].value = 1
     profile.refresh.click()
-    assert "4.0 out of 7 (3 statements rated)" in profile.chart.value
+    assert "4.0 out of 7 (3 of 5 statements rated)" in profile.chart.value
 
 
 def test_profile_carries_its_rating_map_for_pages_without_a_kernel(lesson):

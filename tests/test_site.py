@@ -101,6 +101,8 @@ def test_each_page_has_one_h1_a_language_contents_and_neighbours(site):
             assert html.count("<h1") == 1 and '<html lang="en">' in html
             assert 'aria-label="Contents"' in html and 'href="../index.html"' in html
             assert f'<a download="" href="../notebooks/{lesson}.ipynb">' in html
+            other = "facilitator" if edition == "learner" else "learner"
+            assert f'<a href="../{other}/{lesson}.html">' in html
             if n > 0:
                 assert f'<a href="{LESSONS[n - 1]}.html" rel="prev">' in html
             if n < len(LESSONS) - 1:

@@ -82,7 +82,7 @@ class GuidedPractice(ExerciseType):
             repeat=self.spec.get("repeat", True), show_repeat=False, description="Pacer",
         )
         self.links.append(widgets.jsdlink((play, "value"), (stack, "selected_index")))
-        hint = widgets.HTML("<p>Press ▶ to start and ❚❚ to pause. Stop whenever you like.</p>")
+        hint = widgets.HTML("<p>Press the play button to start, and press it again to pause. Stop whenever you like.</p>")
         children = [hint, play, stack]
         if self.fields():
             self.controls["note"] = text_box(self.spec["follow_up"], rows=3)

@@ -19,6 +19,7 @@ class BenefitScore:
     benefit: str
     title: str
     rated: int  # statements the learner has rated
+    statements: int  # statements there are to rate
     mean: float | None  # on the rating's own scale
     fraction: float | None  # 0 at the lowest point, 1 at the highest
     scale_max: int | None
@@ -48,6 +49,7 @@ def benefit_scores(values: dict[tuple[str, str, str], object], ratings: dict[str
     scores = []
     for benefit, title in BENEFITS.items():
         raw, fractions, tops = [], [], set()
+        statements = sum(len(r["fields"]) for r in ratings.get(benefit, []))
         for rating in ratings.get(benefit, []):
             for field in rating["fields"]:
                 value = values.get((rating["lesson"], rating["exercise"], field))
@@ -56,10 +58,10 @@ def benefit_scores(values: dict[tuple[str, str, str], object], ratings: dict[str
                     fractions.append((value - rating["min"]) / (rating["max"] - rating["min"]))
                     tops.add(rating["max"])
         if raw:
-            scores.append(BenefitScore(benefit, title, len(raw), sum(raw) / len(raw),
+            scores.append(BenefitScore(benefit, title, len(raw), statements, sum(raw) / len(raw),
                                        sum(fractions) / len(fractions), tops.pop() if len(tops) == 1 else None))
         else:
-            scores.append(BenefitScore(benefit, title, 0, None, None, None))
+            scores.append(BenefitScore(benefit, title, 0, statements, None, None, None))
     return scores
 
 
@@ -72,7 +74,7 @@ def chart_html(scores: list[BenefitScore]) -> str:
         else:
             bar = f'<span class="alliance-bar" style="width:{round(100 * s.fraction)}%"></span>'
             level = f"{s.mean:.1f} out of {s.scale_max}" if s.scale_max else f"{round(100 * s.fraction)}% of the scale"
-            words = f"{level} ({s.rated} statement{'s' if s.rated != 1 else ''} rated)"
+            words = f"{level} ({s.rated} of {s.statements} statements rated)"
         rows.append(
             f'<tr data-benefit="{s.benefit}"><th scope="row">{html.escape(s.title)}</th>'
             f'<td class="alliance-bar-cell" aria-hidden="true">{bar}</td><td class="alliance-bar-words">{words}</td></tr>'

@@ -133,20 +133,41 @@
   // ---- The widgets' own gaps: names for icon buttons, keyboard for the reveal panels. ----
 
   var ICON_NAMES = {'fa-play': 'Start', 'fa-pause': 'Pause', 'fa-stop': 'Stop', 'fa-retweet': 'Repeat'};
+  var groups = 0;
+
+  function nameButton(button) {
+    // Words instead of an icon font: clearer for everyone, and a single-file page has no font files.
+    var icon = button.querySelector('i');
+    var name = icon && Object.keys(ICON_NAMES).find(function (c) { return icon.classList.contains(c); });
+    if (!name) return;
+    var words = button.querySelector('.alliance-button-words');
+    if (!words) {
+      words = document.createElement('span');
+      words.className = 'alliance-button-words';
+      button.appendChild(words);
+    }
+    if (words.textContent !== ICON_NAMES[name]) {
+      words.textContent = ICON_NAMES[name];
+      button.setAttribute('aria-label', ICON_NAMES[name] + ' the guided practice');
+    }
+  }
 
   function improve(root) {
     root.querySelectorAll('.widget-play button').forEach(function (button) {
-      if (button.getAttribute('aria-label')) return;
+      nameButton(button);
       var icon = button.querySelector('i');
-      var name = icon && Object.keys(ICON_NAMES).find(function (c) { return icon.classList.contains(c); });
-      if (name) {
-        // Words instead of an icon font: clearer for everyone, and a single-file page has no font files.
-        var words = document.createElement('span');
-        words.className = 'alliance-button-words';
-        words.textContent = ICON_NAMES[name];
-        button.appendChild(words);
-        button.setAttribute('aria-label', ICON_NAMES[name] + ' the guided practice');
+      if (icon && !icon.dataset.allianceWatched) {  // the play button turns into pause and back
+        icon.dataset.allianceWatched = 'true';
+        new MutationObserver(function () { nameButton(button); }).observe(icon, {attributes: true, attributeFilter: ['class']});
       }
+    });
+    // Text and output areas are not controls: keep them out of the Tab order.
+    root.querySelectorAll('main .jp-Cell-inputWrapper[tabindex], main .jp-OutputArea-output[tabindex]').forEach(function (el) {
+      el.removeAttribute('tabindex');
+    });
+    // Scenario feedback is announced when it appears.
+    root.querySelectorAll('.alliance-scenario .widget-stack, .alliance-scenario .jupyter-widget-Stack').forEach(function (stack) {
+      stack.setAttribute('aria-live', 'polite');
     });
     root.querySelectorAll('.jupyter-widget-Collapse-header').forEach(function (header) {
       if (header.dataset.allianceKeyboard) return;
@@ -167,9 +188,12 @@
       var box = group.querySelector('.widget-radio-box');
       var label = group.querySelector('.widget-label');
       if (box && label && !box.getAttribute('role')) {
-        label.id = label.id || 'alliance-label-' + Math.random().toString(36).slice(2);
+        groups += 1;
+        label.id = label.id || 'alliance-group-label-' + groups;
         box.setAttribute('role', 'radiogroup');
         box.setAttribute('aria-labelledby', label.id);
+        // One name per statement, so arrow keys stay within it and Tab stops once per statement.
+        box.querySelectorAll('input[type=radio]').forEach(function (r) { r.name = 'alliance-group-' + groups; });
       }
     });
   }
@@ -183,8 +207,9 @@
     var values = {};
     allAnswers().forEach(function (a) { values[a.lesson + ':' + a.exercise + ':' + a.field] = a.value; });
     document.querySelectorAll('.alliance-profile-chart tr[data-benefit]').forEach(function (row) {
-      var raw = [], fractions = [], tops = {};
+      var raw = [], fractions = [], tops = {}, total = 0;
       (ratings[row.dataset.benefit] || []).forEach(function (r) {
+        total += r.fields.length;
         r.fields.forEach(function (f) {
           var v = values[r.lesson + ':' + r.exercise + ':' + f];
           if (typeof v === 'number' && v >= r.min && v <= r.max) {
@@ -203,7 +228,7 @@
       bar.style.width = Math.round(100 * fraction) + '%';
       barCell.appendChild(bar);
       var level = scales.length === 1 ? mean.toFixed(1) + ' out of ' + scales[0] : Math.round(100 * fraction) + '% of the scale';
-      words.textContent = level + ' (' + raw.length + ' statement' + (raw.length !== 1 ? 's' : '') + ' rated)';
+      words.textContent = level + ' (' + raw.length + ' of ' + total + ' statements rated)';
     });
   }
 
@@ -306,11 +331,24 @@
     var nav = document.querySelector('.alliance-contents');
     var list = nav && nav.querySelector('ol');
     if (!list) return;
-    document.querySelectorAll('main .jp-MarkdownCell h2[id]').forEach(function (heading) {
+    // The lesson's sections, and in the facilitator edition its facilitator notes, in order.
+    var notes = 0;
+    document.querySelectorAll('main .jp-MarkdownCell h2[id], main .celltag_facilitator').forEach(function (el) {
+      var target = el, text;
+      if (el.tagName === 'H2') {
+        text = el.textContent.replace(/¶$/, '').trim();
+      } else {
+        var strong = el.querySelector('strong');
+        if (!strong) return;
+        notes += 1;
+        target.id = target.id || 'facilitator-note-' + notes;
+        text = strong.textContent.trim();
+      }
       var item = document.createElement('li');
+      if (el.tagName !== 'H2') item.className = 'alliance-contents-note';
       var link = document.createElement('a');
-      link.href = '#' + heading.id;
-      link.textContent = heading.textContent.replace(/¶$/, '').trim();
+      link.href = '#' + target.id;
+      link.textContent = text;
       item.appendChild(link);
       list.appendChild(item);
     });

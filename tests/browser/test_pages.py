@@ -86,6 +86,18 @@ def test_page_works_offline_from_file_and_passes_axe(offline, path):
     assert axe_violations(page) == []
 
 
+def test_only_controls_take_the_keyboard_focus_and_contents_list_the_notes(offline):
+    learner = offline.open(LESSON_01)
+    assert learner.locator("main .jp-Cell-inputWrapper[tabindex], main .jp-OutputArea-output[tabindex]").count() == 0
+    assert learner.locator(".alliance-contents li").count() >= 5
+    assert learner.locator(".alliance-contents-note").count() == 0
+    facilitator = offline.open("facilitator/01-trust-and-safety.html")
+    notes = facilitator.locator(".alliance-contents-note a")
+    assert notes.count() == facilitator.locator(".celltag_facilitator").count() >= 3
+    notes.first.click()
+    assert facilitator.evaluate("location.hash").startswith("#facilitator-note-")
+
+
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_single_file_page_works_offline(offline, lesson):
     page = offline.open(f"single-file/{lesson}.html")
@@ -128,6 +140,10 @@ def test_reveal_opens_and_pacer_runs(offline):
     pacer.get_by_role("button", name="Start the guided practice").click()
     page.wait_for_timeout(1300)
     assert pacer.locator(".alliance-pacer:visible").inner_text() != first
+    pause = pacer.get_by_role("button", name="Pause the guided practice")  # the same button, now pausing
+    assert pause.inner_text() == "Pause"
+    pause.click()
+    pacer.get_by_role("button", name="Start the guided practice").wait_for()
 
 
 def answer_everything(page):
@@ -227,7 +243,7 @@ def test_closing_profile_is_drawn_from_ratings_kept_in_the_browser(offline):
     page.wait_for_timeout(100)
     closing = offline.open("learner/06-bringing-it-together.html")
     trust = closing.locator('.alliance-profile-chart tr[data-benefit="trust-and-safety"]')
-    assert trust.locator(".alliance-bar-words").inner_text() == "4.5 out of 7 (2 statements rated)"
+    assert trust.locator(".alliance-bar-words").inner_text() == "4.5 out of 7 (2 of 5 statements rated)"
     assert trust.locator(".alliance-bar").get_attribute("style") == "width: 58%;"
     empathy = closing.locator('.alliance-profile-chart tr[data-benefit="empathy-and-validation"]')
     assert empathy.locator(".alliance-bar-words").inner_text() == "Not rated yet"
@@ -252,8 +268,11 @@ def test_every_exercise_can_be_done_by_keyboard(offline):
     tab_to(page, ".alliance-id-ts-safe-space textarea")
     page.keyboard.type("Typed by keyboard")
     tab_to(page, ".alliance-id-ts-rating input[type=radio]")
-    page.keyboard.press("ArrowRight")
-    assert page.locator(".alliance-id-ts-rating input:checked").count() == 1
+    for _ in range(9):  # past the end of the scale: arrows stay within the first statement
+        page.keyboard.press("ArrowRight")
+    rating = page.locator(".alliance-id-ts-rating")
+    assert rating.locator(".alliance-field-item-1 input:checked").count() == 1
+    assert rating.locator("input:checked").count() == 1
     tab_to(page, ".alliance-id-ts-scenario input[type=radio]")
     page.keyboard.press("Space")
     page.locator(".alliance-id-ts-scenario .alliance-feedback:visible").wait_for()
