@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -61,10 +62,36 @@ def build(
     bar = lambda it, **kw: tqdm(it, disable=quiet, unit="lesson", **kw)  # noqa: E731
     lessons = sources.load_all(content_dir, exercises_dir)  # raises SpecError before anything is written
     npm_files = assets.fetch()  # pinned and checked; raises AssetError before anything is written
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # Readability needs a large pronouncing dictionary the first time: measure it alongside.
+        measuring = background.submit(lambda: {lesson.id: readability.measure(lesson) for lesson in lessons})
+        notebooks, ran = run_stale(lessons, notebooks_dir, force, quiet)
+        editions, singles, exported = export_all(lessons, notebooks, site_dir, force, single_file, npm_files, bar)
+        measured = measuring.result()
+
+    pages = [
+        Page(
+            lesson=lesson.id, title=lesson.title, summary=lesson.summary,
+            notebook=notebooks_dir / f"{lesson.id}.ipynb", editions=editions[lesson.id],
+            reading_minutes=measured[lesson.id].reading_minutes, seminar_minutes=lesson.seminar_minutes,
+            single_file=singles.get(lesson.id),
+        )
+        for lesson in lessons
+    ]
+    index = write_site(pages, Assets(npm_files, export.own_assets()), site_dir)
+    if not quiet:
+        print(ran)
+        print(f"{exported} page(s) exported, {len(pages) * len(export.EDITIONS) - exported} unchanged.")
+        print(readability.report(list(measured.values())))
+    return index
+
+
+def run_stale(lessons, notebooks_dir: Path, force: bool, quiet: bool) -> tuple[dict, str]:
+    """Every lesson's executed notebook, running only those whose code changed; notebooks
+    are written only once every lesson has run."""
     built = {lesson.id: build_notebook(lesson) for lesson in lessons}
     paths = {lesson_id: notebooks_dir / f"{lesson_id}.ipynb" for lesson_id in built}
     stale = [i for i in built if force or not is_current(paths[i], built[i])]
-
     executed: dict[str, nbformat.NotebookNode] = {}
     for i in [] if force else stale:  # only the text changed: no need to run the lesson again
         if paths[i].exists():
@@ -77,37 +104,32 @@ def build(
             executed.update(execute_many({i: built[i] for i in to_run}, progress=progress.update))
     for i in stale:
         write_atomically(paths[i], executed[i])
-    if not quiet:
-        print(f"{len(to_run)} lesson(s) executed, {len(stale) - len(to_run)} with only text changes updated "
-              f"without running, {len(built) - len(stale)} already up to date.")
+    notebooks = {i: executed.get(i) or nbformat.read(paths[i], as_version=4) for i in built}
+    summary = (f"{len(to_run)} lesson(s) executed, {len(stale) - len(to_run)} with only text changes updated "
+               f"without running, {len(built) - len(stale)} already up to date.")
+    return notebooks, summary
 
-    measured = {lesson.id: readability.measure(lesson) for lesson in lessons}
+
+def export_all(lessons, notebooks: dict, site_dir: Path, force: bool, single_file: bool, npm_files, bar):
+    """Both editions of every lesson, reusing pages in site/ whose inputs are unchanged."""
     inline = export.inline_assets(npm_files) if single_file else None
-    pages, exported = [], 0
+    editions: dict[str, dict[str, str]] = {}
+    singles: dict[str, str] = {}
+    exported = 0
     for n, lesson in enumerate(bar(lessons, desc="Exporting pages")):
-        notebook = executed.get(lesson.id) or nbformat.read(paths[lesson.id], as_version=4)
-        editions, digest = {}, export.notebook_digest(notebook)
+        notebook = notebooks[lesson.id]
+        digest = export.notebook_digest(notebook)
+        editions[lesson.id] = {}
         for edition in export.EDITIONS:
             nav = navigation(lessons, n, edition)
             key = export.build_key(digest, edition, nav, False)
             page = None if force else _reuse(site_dir / edition / f"{lesson.id}.html", key)
             if page is None:
                 page, exported = export.export(notebook, edition, nav), exported + 1
-            editions[edition] = page
-        single = export.export(notebook, "learner", navigation(lessons, n, "learner", single=True), inline) \
-            if single_file else None
-        pages.append(
-            Page(
-                lesson=lesson.id, title=lesson.title, summary=lesson.summary, notebook=paths[lesson.id],
-                editions=editions, reading_minutes=measured[lesson.id].reading_minutes,
-                seminar_minutes=lesson.seminar_minutes, single_file=single,
-            )
-        )
-    index = write_site(pages, Assets(npm_files, export.own_assets()), site_dir)
-    if not quiet:
-        print(f"{exported} page(s) exported, {len(pages) * len(export.EDITIONS) - exported} unchanged.")
-        print(readability.report(list(measured.values())))
-    return index
+            editions[lesson.id][edition] = page
+        if single_file:
+            singles[lesson.id] = export.export(notebook, "learner", navigation(lessons, n, "learner", single=True), inline)
+    return editions, singles, exported
 
 
 def navigation(lessons: list, n: int, edition: str, single: bool = False) -> export.Navigation:

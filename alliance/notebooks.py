@@ -50,12 +50,13 @@ def code_hash(lesson: LessonSource) -> str:
     return _digest([lesson.files[1], *ENGINE_FILES], extra)
 
 
-def source_hash(lesson: LessonSource) -> str:
+def source_hash(lesson: LessonSource, code: str | None = None) -> str:
     """Everything the notebook is built from: the text as well as the code."""
-    return _digest([lesson.files[0]]) + code_hash(lesson)[:16]
+    return _digest([lesson.files[0]]) + (code or code_hash(lesson))[:16]
 
 
 def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
+    code = code_hash(lesson)
     cells = [
         new_markdown_cell(HOW_TO_START, metadata={"tags": ["notebook-only"]}),
         new_code_cell(
@@ -92,8 +93,8 @@ def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
                 "title": lesson.title,
                 "summary": lesson.summary,
                 "seminar_minutes": lesson.seminar_minutes,
-                "source_hash": source_hash(lesson),
-                "code_hash": code_hash(lesson),
+                "source_hash": source_hash(lesson, code),
+                "code_hash": code,
                 # For pages without a kernel: how to keep and export each exercise's answers.
                 "exercises": [e.manifest(n) for n, e in enumerate(lesson.exercises.values())],
             },

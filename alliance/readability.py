@@ -3,13 +3,19 @@ the text and the exercises, without the facilitator notes."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import textstat
 
+from .paths import ROOT
 from .sources import LessonSource
+
+CACHE_PATH = ROOT / ".cache" / "readability.json"
 
 WORDS_PER_MINUTE = 200  # a comfortable pace for reflective reading
 SPEC_KEYS_NOT_READ = {"id", "type", "shape", "seconds", "benefit", "min", "max", "rows", "repeat"}
@@ -49,16 +55,41 @@ def learner_text(lesson: LessonSource) -> str:
     return re.sub(r"[#*_`>|]", "", text)
 
 
-def measure(lesson: LessonSource) -> Readability:
+def measure(lesson: LessonSource, cache_path: Path | None = CACHE_PATH) -> Readability:
+    """Measured once per version of the text: counting syllables loads a large
+    pronouncing dictionary (about 3 s), so results are cached by the text's hash."""
     text = learner_text(lesson)
-    words = textstat.lexicon_count(text)
-    return Readability(
-        lesson=lesson.id,
-        words=words,
-        reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
-        reading_ease=round(textstat.flesch_reading_ease(text), 1),
-        grade=round(textstat.flesch_kincaid_grade(text), 1),
-    )
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    cached = _load(cache_path).get(digest)
+    if cached is None:
+        words = textstat.lexicon_count(text)
+        cached = {
+            "words": words,
+            "reading_minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
+            "reading_ease": round(textstat.flesch_reading_ease(text), 1),
+            "grade": round(textstat.flesch_kincaid_grade(text), 1),
+        }
+        _save(cache_path, digest, cached)
+    return Readability(lesson=lesson.id, **cached)
+
+
+def _load(path: Path | None) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save(path: Path | None, digest: str, result: dict) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({**_load(path), digest: result}), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def report(results: list[Readability]) -> str:

@@ -6,15 +6,11 @@ One class per type; to add a type, write a class in its own module and list it i
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-# jsonschema imports every optional format checker it can find. One of them, rfc3987-syntax
-# (installed for JupyterLab), compiles a grammar for 1.6 s on import, in every lesson kernel.
-# Exercise specs use no string formats, so jsonschema is told it is absent.
-sys.modules.setdefault("rfc3987_syntax", None)
-import jsonschema  # noqa: E402
+import jsonschema
 import yaml
 
 from ..paths import shown
@@ -107,6 +103,11 @@ def _messages(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
+@cache
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(TYPES[kind].schema())
+
+
 def check_exercise(spec: object, position: int, file: str) -> list[SpecProblem]:
     """Problems with one exercise spec: its type, its fields, and type-specific rules."""
     if not isinstance(spec, dict):
@@ -118,7 +119,7 @@ def check_exercise(spec: object, position: int, file: str) -> list[SpecProblem]:
         message = "is missing" if kind is None else f"'{kind}' is not a known exercise type"
         return [SpecProblem(file, name, "type", f"{message} (known types: {known})")]
     cls = TYPES[kind]
-    validator = jsonschema.Draft202012Validator(cls.schema())
+    validator = _validator(kind)
     problems = [
         SpecProblem(file, name, _field_path(e), _messages(e))
         for e in sorted(validator.iter_errors(spec), key=lambda e: list(e.absolute_path))
