@@ -146,3 +146,23 @@ def test_an_asset_that_fails_its_integrity_check_stops_the_build(tmp_path, monke
     with pytest.raises(assets.AssetError, match="does not match site-assets.lock.json"):
         assets._tarball("requirejs", assets.packages()["requirejs"], cache)
     assert not list(cache.glob("*.tgz"))  # the mismatched file is deleted, never used
+
+
+def test_identical_layouts_are_shared_and_references_follow():
+    import nbformat
+
+    def layout(width=None):
+        return {"model_name": "LayoutModel", "model_module": "@jupyter-widgets/base", "model_module_version": "2.0.0",
+                "state": {"_model_name": "LayoutModel", "width": width, "height": None, "_view_count": None}}
+
+    def html(layout_id):
+        return {"model_name": "HTMLModel", "model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0",
+                "state": {"layout": f"IPY_MODEL_{layout_id}", "value": "<p>hi</p>", "tooltip": None, "index": None}}
+
+    state = {"a": layout(), "b": layout(), "c": layout("50%"), "h1": html("a"), "h2": html("b"), "h3": html("c")}
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {export.WIDGET_STATE: {"state": state}}})
+    export.CompactWidgetState().preprocess(nb, {})
+    assert sorted(state) == ["a", "c", "h1", "h2", "h3"]  # "b" was the same as "a"
+    assert state["a"]["state"] == {"_model_name": "LayoutModel"} and state["c"]["state"]["width"] == "50%"
+    assert state["h2"]["state"]["layout"] == "IPY_MODEL_a" and state["h3"]["state"]["layout"] == "IPY_MODEL_c"
+    assert state["h1"]["state"]["index"] is None and "tooltip" not in state["h1"]["state"]  # only known-null settings go
