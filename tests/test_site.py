@@ -162,6 +162,7 @@ def test_identical_layouts_are_shared_and_references_follow():
     state = {"a": layout(), "b": layout(), "c": layout("50%"), "h1": html("a"), "h2": html("b"), "h3": html("c")}
     nb = nbformat.v4.new_notebook(metadata={"widgets": {export.WIDGET_STATE: {"state": state}}})
     export.CompactWidgetState().preprocess(nb, {})
+    state = nb.metadata["widgets"][export.WIDGET_STATE]["state"]
     assert sorted(state) == ["a", "c", "h1", "h2", "h3"]  # "b" was the same as "a"
     assert state["a"]["state"] == {"_model_name": "LayoutModel"} and state["c"]["state"]["width"] == "50%"
     assert state["h2"]["state"]["layout"] == "IPY_MODEL_a" and state["h3"]["state"]["layout"] == "IPY_MODEL_c"
