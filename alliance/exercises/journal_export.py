@@ -10,6 +10,10 @@ from ..journal import default_export_dir, export_files
 from .base import ExerciseType
 
 
+def fitted() -> widgets.Layout:
+    return widgets.Layout(width="auto")  # a button as wide as its words, not cut off
+
+
 class JournalExport(ExerciseType):
     name = "journal-export"
     summary = "Journal export: saves every answer as Markdown and HTML files, or deletes them after confirmation."
@@ -20,11 +24,12 @@ class JournalExport(ExerciseType):
 
     def build(self, sink) -> widgets.Widget:
         self.button = widgets.Button(description="Save my journal", icon="download", button_style="primary",
-                                     tooltip="Save every answer from every lesson as files on this computer")
+                                     tooltip="Save every answer from every lesson as files on this computer",
+                                     layout=fitted())
         self.delete = widgets.Button(description="Delete my journal…", icon="trash",
-                                     tooltip="Delete every answer on this computer, after you confirm")
-        self.confirm = widgets.Button(description="Yes, delete every answer", button_style="danger")
-        self.keep = widgets.Button(description="Keep my answers")
+                                     tooltip="Delete every answer on this computer, after you confirm", layout=fitted())
+        self.confirm = widgets.Button(description="Yes, delete every answer", button_style="danger", layout=fitted())
+        self.keep = widgets.Button(description="Keep my answers", layout=fitted())
         self.confirmation = widgets.VBox([
             widgets.HTML("<p><strong>Delete every answer, from every lesson, on this computer?</strong> "
                          "This cannot be undone. Files you saved with \"Save my journal\" are not touched.</p>"),

@@ -103,7 +103,8 @@ class Profile(ExerciseType):
             f'<div class="alliance-profile-source" hidden data-ratings="{html.escape(json.dumps(self.ratings))}"></div>'
         )
         self.refresh = widgets.Button(description="Refresh my profile", icon="refresh",
-                                      tooltip="Draw the chart again from your latest ratings")
+                                      tooltip="Draw the chart again from your latest ratings",
+                                      layout=widgets.Layout(width="auto"))  # room for the whole label
         return self.card(self.source, self.chart, self.refresh)
 
     def connect_journal(self, journal, flush) -> None:
