@@ -125,7 +125,7 @@ def export_all(lessons, notebooks: dict, site_dir: Path, force: bool, single_fil
             key = export.build_key(digest, edition, nav, False)
             page = None if force else _reuse(site_dir / edition / f"{lesson.id}.html", key)
             if page is None:
-                page, exported = export.export(notebook, edition, nav), exported + 1
+                page, exported = export.export(notebook, edition, nav, key=key), exported + 1
             editions[lesson.id][edition] = page
         if single_file:
             singles[lesson.id] = export.export(notebook, "learner", navigation(lessons, n, "learner", single=True), inline)

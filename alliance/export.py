@@ -164,7 +164,8 @@ def page_build_key(page: str) -> str | None:
 
 
 def export(notebook: nbformat.NotebookNode, edition: str, nav: Navigation = Navigation(),
-           inline: dict[str, str] | None = None) -> str:
+           inline: dict[str, str] | None = None, key: str | None = None) -> str:
+    """One edition of one lesson; `key` is its build_key, if the caller already has it."""
     meta = notebook.metadata.get("alliance", {})
     markdown = _markdown(notebook)
     lesson = {"lesson": meta.get("lesson", ""), "title": meta.get("title", ""), "exercises": meta.get("exercises", [])}
@@ -183,7 +184,7 @@ def export(notebook: nbformat.NotebookNode, edition: str, nav: Navigation = Navi
             "lesson_json": _escaped(json.dumps(lesson, ensure_ascii=False), "script"),
             "uses_math": bool(re.search(r"\$[^$\n]+\$|\\\(|\\\[", markdown)),
             "uses_mermaid": "```mermaid" in markdown,
-            "build_key": build_key(notebook_digest(notebook), edition, nav, inline is not None),
+            "build_key": key or build_key(notebook_digest(notebook), edition, nav, inline is not None),
         },
     }
     body, _ = exporter(edition).from_notebook_node(notebook, resources=resources)
