@@ -37,6 +37,8 @@ benchmark: $(STAMP) $(CHROMIUM)
 
 # Debian's python3 needs python3-venv before `python3 -m venv` works; install it if missing.
 $(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "These lessons need Python 3.11 or newer: install it (for example: sudo apt-get install python3.11), then run make again with PYTHON=python3.11."; exit 1; }
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
 		{ echo "Installing python3-venv"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; }
 	$(PYTHON) -m venv $(VENV)

@@ -36,3 +36,42 @@ def test_lock_file_agrees_with_pyproject():
     lock = pins((ROOT / "requirements.lock").read_text().splitlines())
     for name, version in project_pins().items():
         assert lock.get(name) == version, name
+
+
+def supported_versions():
+    """The Python versions pyproject.toml claims, with Debian 12's own python3 as the floor."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    prefix = "Programming Language :: Python :: "
+    versions = [c.removeprefix(prefix) for c in project["classifiers"] if c.startswith(prefix)]
+    return versions, project["requires-python"]
+
+
+def test_requires_python_matches_the_versions_claimed():
+    versions, requires = supported_versions()
+    lowest = min(versions, key=lambda v: tuple(map(int, v.split("."))))
+    assert requires == f">={lowest}", "requires-python and the classifiers disagree"
+
+
+def test_the_lock_installs_on_every_supported_python(tmp_path):
+    """pip resolves requirements.lock from binary wheels for each claimed version, as a new
+    user's machine would: Debian 12's python3 is 3.11.2, Debian 13's 3.13.5."""
+    import subprocess
+    import sys
+
+    versions, _ = supported_versions()
+    versions = ["3.11.2" if v == "3.11" else "3.13.5" if v == "3.13" else v for v in versions]
+    runs = {
+        v: subprocess.Popen(
+            [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed",
+             "--disable-pip-version-check", "--python-version", v, "--only-binary=:all:",
+             "--target", str(tmp_path / v), "-r", str(ROOT / "requirements.lock")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for v in versions
+    }
+    failures = {}
+    for v, run in runs.items():
+        _, err = run.communicate(timeout=600)
+        if run.returncode != 0:
+            failures[v] = [line for line in err.splitlines() if line.startswith("ERROR")]
+    assert failures == {}
