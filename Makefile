@@ -26,8 +26,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+# As root (many containers, a fresh server) JupyterLab refuses to start unless told.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	@if [ "$$(id -u)" = 0 ]; then echo "Warning: running JupyterLab as root; on a shared machine, run it as an ordinary user."; fi
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 check: $(STAMP)
 	$(BIN)/alliance check
@@ -41,7 +43,8 @@ $(STAMP): pyproject.toml requirements.lock
 		{ echo "These lessons need Python 3.11 or newer: install it (for example: sudo apt-get install python3.11), then run make again with PYTHON=python3.11."; exit 1; }
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
 		{ echo "Installing python3-venv"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; }
-	$(PYTHON) -m venv $(VENV)
+	@# --clear: a venv left by another interpreter must not be mixed with this one.
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 	@# JupyterLab: no news or update checks, which would reach out to the internet.
 	mkdir -p $(VENV)/share/jupyter/lab/settings
