@@ -16,8 +16,10 @@ import yaml
 from ..paths import shown
 from .base import ID_PATTERN, ExerciseType
 from .checklist import Checklist
+from .drill import Drill
 from .guided_practice import GuidedPractice
 from .journal_export import JournalExport
+from .knowledge_check import KnowledgeCheck
 from .profile import Profile
 from .rating import Rating
 from .reflection import Reflection
@@ -27,7 +29,8 @@ from .worksheet import Worksheet
 
 TYPES: dict[str, type[ExerciseType]] = {
     cls.name: cls
-    for cls in (Reflection, Rating, Scenario, Checklist, Worksheet, GuidedPractice, Reveal, Profile, JournalExport)
+    for cls in (Reflection, Rating, Scenario, Drill, KnowledgeCheck, Checklist, Worksheet, GuidedPractice, Reveal, Profile,
+                JournalExport)
 }
 
 

@@ -30,7 +30,8 @@ class Field:
     """One answer an exercise keeps in the journal.
 
     `words` says how an answer reads in the exported journal: as typed ("text"), as
-    "5 of 7" ("scale"), as "Ticked" ("tick") or as the chosen response ("choice").
+    "5 of 7" ("scale"), as "Ticked" ("tick"), as the chosen response ("choice"), as the
+    chosen option or options of a question ("answer"), or as a drill's attempts ("attempts").
     alliance/static/alliance.js reads the same rule, so both exports read alike.
     """
 
@@ -46,9 +47,31 @@ class Field:
             return f"{value} of {self.words['max']}"
         if kind == "tick":
             return "Ticked" if value else "Not ticked"
-        if kind == "choice":
-            return self.words["options"][value]
+        if kind == "choice":  # older journals kept the option's position
+            return value if isinstance(value, str) else self.words["options"][value]
+        if kind == "answer":  # one option's text, or the ticked options' texts
+            return "; ".join(value) if isinstance(value, list) else str(value)
+        if kind == "attempts":
+            return attempts_shown(value, self.words["criteria"], self.words["ratings"])
         return str(value)
+
+
+def attempt_is_blank(attempt: dict) -> bool:
+    return not str(attempt.get("text") or "").strip() and not any(isinstance(r, int) for r in attempt.get("ratings") or [])
+
+
+def attempts_shown(attempts: list, criteria: list[str], ratings: list[str]) -> str:
+    """A drill's attempts at one statement in words; alliance.js writes the same."""
+    parts = []
+    kept = [a for a in attempts if isinstance(a, dict) and not attempt_is_blank(a)]
+    for n, attempt in enumerate(kept):
+        rated = [f"{c}: {ratings[r]}" for c, r in zip(criteria, attempt.get("ratings") or [])
+                 if isinstance(r, int) and 0 <= r < len(ratings)]
+        lines = [f"Attempt {n + 1}: {attempt.get('text', '')}"]
+        if rated:
+            lines.append("My rating: " + "; ".join(rated) + ".")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
 
 
 Sink = Callable[[Field, Any], None]
