@@ -13,7 +13,7 @@ import json
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from .exercises.profile import benefit_ratings
+from .exercises.profile import skill_ratings
 from .paths import ROOT
 from .sources import LessonSource
 
@@ -45,8 +45,8 @@ def code_hash(lesson: LessonSource) -> str:
     """Everything that shapes what the lesson's code cells display: its exercises and the engine."""
     extra = ""
     if any(e.name == "profile" for e in lesson.exercises.values()):
-        # The profile draws on every lesson's benefit ratings, so those shape it too.
-        extra = json.dumps(benefit_ratings(lesson.files[1].parent), sort_keys=True)
+        # The profile draws on every lesson's skill ratings, so those shape it too.
+        extra = json.dumps(skill_ratings(lesson.files[1].parent), sort_keys=True)
     return _digest([lesson.files[1], *ENGINE_FILES], extra)
 
 

@@ -18,7 +18,7 @@ from .sources import LessonSource
 CACHE_PATH = ROOT / ".cache" / "readability.json"
 
 WORDS_PER_MINUTE = 200  # a comfortable pace for reflective reading
-SPEC_KEYS_NOT_READ = {"id", "type", "shape", "seconds", "benefit", "min", "max", "rows", "repeat"}
+SPEC_KEYS_NOT_READ = {"id", "type", "shape", "seconds", "kind", "min", "max", "rows", "repeat"}
 
 
 @dataclass(frozen=True)

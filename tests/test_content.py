@@ -142,10 +142,17 @@ def test_benefit_lesson_has_the_exercises_a_seminar_needs(lesson_id):
     lesson = LESSONS[lesson_id]
     kinds = [e.name for e in lesson.exercises.values()]
     assert len(kinds) >= 4 and len(set(kinds)) >= 3 and "scenario" in kinds
-    ratings = [e for e in lesson.exercises.values() if e.spec.get("benefit")]
-    assert [r.spec["benefit"] for r in ratings] == [BENEFIT_LESSONS[lesson_id]]  # one, for the profile
+    ratings = [e for e in lesson.exercises.values() if e.spec.get("kind") == "skill"]
+    assert len(ratings) == 1  # one row of the closing lesson's chart of skills self-ratings
     scale = ratings[0].spec["scale"]
-    assert (scale["min"], scale["max"]) == (1, 7)  # the profile compares like with like
+    assert (scale["min"], scale["max"]) == (1, 7)  # the chart compares like with like
+
+
+def test_ratings_of_wellbeing_are_kept_apart_from_skills():
+    """A learner who is struggling must not see their own coping charted among their skills."""
+    kinds = {e.id: e.spec.get("kind") for lesson in LESSONS.values() for e in lesson.exercises.values() if e.name == "rating"}
+    assert kinds["er-coping-confidence"] == "wellbeing"
+    assert set(kinds.values()) <= {"skill", "wellbeing"}
 
 
 @pytest.mark.parametrize("lesson_id", [*BENEFIT_LESSONS, OPENING, CLOSING])

@@ -40,7 +40,8 @@ def assert_text_round_trip(lesson, exercise, field, typed):
 
 def test_registry_has_one_class_per_type():
     assert sorted(TYPES) == [
-        "checklist", "guided-practice", "journal-export", "profile", "rating", "reflection", "reveal", "scenario", "worksheet",
+        "checklist", "drill", "guided-practice", "journal-export", "knowledge-check", "profile", "rating", "reflection",
+        "reveal", "scenario", "worksheet",
     ]
     for name, cls in TYPES.items():
         assert cls.name == name and cls.without_kernel and cls.summary
@@ -95,7 +96,8 @@ def test_scenario_links_choice_to_feedback_in_the_browser(lesson):
     # Every option has its own feedback, in the same order.
     assert len(feedback.children) == len(options)
     choice.index = 2
-    assert saved(lesson, exercise) == {"choice": 2}
+    chosen = exercise.shown_options()[2]["response"]
+    assert saved(lesson, exercise) == {"choice": chosen}  # the response itself, not its place
     assert reopen(lesson, exercise.id).controls["choice"].index == 2
 
 
@@ -105,7 +107,7 @@ def test_scenario_feedback_text_matches_each_option(lesson):
     exercise = of_type(lesson, "scenario")
     lesson.exercise(exercise.id)
     feedback = next(w for w in lesson.widgets[exercise.id].children if isinstance(w, widgets.Stack))
-    for option, panel in zip(exercise.spec["options"], feedback.children, strict=True):
+    for option, panel in zip(exercise.shown_options(), feedback.children, strict=True):
         assert text.block(option["feedback"]) in panel.value
         assert text.inline(option["response"]) in panel.value
 
@@ -236,21 +238,28 @@ def test_grounding_runs_once_when_repeat_is_off():
 PROFILE = {"id": "x-profile", "type": "profile", "title": "Your profile", "prompt": "Look at your ratings."}
 
 
-def test_profile_draws_each_benefit_from_the_journal(lesson):
+def test_profile_charts_each_lessons_skills_ratings_from_the_journal(lesson):
     rating = of_type(lesson, "rating")
-    assert rating.spec["benefit"] == "trust-and-safety"
+    assert rating.spec["kind"] == "skill"
     lesson.exercise(rating.id)
     rating.controls["item-1"].value = 4
     rating.controls["item-2"].value = 7
     profile = add_exercise(lesson, PROFILE)
-    rows = profile.chart.value.split("<tr data-benefit=")[1:]
-    assert len(rows) == 5
+    rows = profile.chart.value.split("<tr data-row=")[1:]
+    assert len(rows) == 5 and "Lesson 01: " in rows[0] and "Lesson 04: " in rows[3]
     assert "5.5 out of 7 (2 of 5 statements rated)" in rows[0] and 'style="width:75%"' in rows[0]
     assert all("Not rated yet" in row for row in rows[1:])
-    # A later rating shows after "Refresh my profile".
+    # A later rating shows after "Refresh my chart".
     rating.controls["item-3"].value = 1
     profile.refresh.click()
     assert "4.0 out of 7 (3 of 5 statements rated)" in profile.chart.value
+
+
+def test_profile_keeps_wellbeing_ratings_out_of_the_chart_and_says_why(lesson):
+    profile = add_exercise(lesson, PROFILE)
+    assert "er-coping-confidence" not in profile.chart.value and "er-coping-confidence" not in profile.source.value
+    assert "not skills" in lesson.widgets[PROFILE["id"]].children[-1].value
+    assert "Samaritans" in lesson.widgets[PROFILE["id"]].children[-1].value
 
 
 def test_profile_carries_its_rating_map_for_pages_without_a_kernel(lesson):
@@ -260,7 +269,8 @@ def test_profile_carries_its_rating_map_for_pages_without_a_kernel(lesson):
     profile = add_exercise(lesson, PROFILE)
     encoded = profile.source.value.split('data-ratings="')[1].split('"')[0]
     ratings = json.loads(html.unescape(encoded))
-    [trust] = ratings["trust-and-safety"]
+    trust = ratings[0]
+    assert trust["row"] == f"{LESSON}:ts-rating"
     assert trust["lesson"] == LESSON and trust["fields"][0] == "item-1" and (trust["min"], trust["max"]) == (1, 7)
 
 

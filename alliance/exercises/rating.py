@@ -1,7 +1,6 @@
 import ipywidgets as widgets
 
 from .. import text
-from .benefits import BENEFITS
 from .base import ExerciseType, Field, NonEmpty
 
 
@@ -23,9 +22,10 @@ class Rating(ExerciseType):
             "additionalProperties": False,
         },
         "items": {"type": "array", "items": NonEmpty, "minItems": 1},
-        "benefit": {
-            "enum": list(BENEFITS),
-            "description": "Which benefit the ratings describe, for the closing lesson's profile.",
+        "kind": {
+            "enum": ["skill", "wellbeing"],
+            "description": "What the statements rate: the learner's relationship skills (charted in the closing "
+                           "lesson) or their own wellbeing (kept out of the chart).",
         },
     }
     required = ["scale", "items"]
