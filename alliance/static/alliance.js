@@ -232,9 +232,33 @@
     });
   }
 
-  // ---- Download and clear. ----
+  // ---- The journal as Markdown, byte for byte as to_markdown() in alliance/journal.py. ----
 
-  function escapeHtml(text) { return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+  // Whatever the learner typed must read as typed in any Markdown viewer: never a link,
+  // heading, rule, list, code, table or HTML. See to_markdown() for the rules.
+  var PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+  var ALWAYS = '\\`*_[]{}#+=|~$^<>&', SOFT = '.:@';
+  var ENTITIES = {'<': '&lt;', '>': '&gt;', '&': '&amp;', ' ': '&#32;', '\t': '&#9;'};
+
+  function lineText(line) {
+    line = line.replace(/[ \t]+$/, '');
+    var rest = line.replace(/^[ \t]+/, '');
+    var out = line.slice(0, line.length - rest.length).split('').map(function (c) { return ENTITIES[c]; }).join('');
+    var digits = /^[0-9]*/.exec(rest)[0].length;
+    var marker = digits && (rest[digits] === '.' || rest[digits] === ')') ? digits : -1;  // "1." or "1)"
+    for (var n = 0; n < rest.length; n++) {
+      var c = rest[n], following = n + 1 < rest.length ? rest[n + 1] : '';
+      if (ALWAYS.indexOf(c) >= 0 || (n === 0 && PUNCTUATION.indexOf(c) >= 0) || n === marker ||
+          (SOFT.indexOf(c) >= 0 && following !== '' && following !== ' ' && following !== '\t')) {
+        out += ENTITIES[c] || '\\' + c;
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  function oneLine(text) { return splitLines(text).map(lineText).join(' '); }  // a title or a label
 
   function splitLines(text) {  // as Python's str.splitlines()
     if (text === '') return [];
@@ -253,15 +277,20 @@
     var out = ['# ' + JOURNAL_TITLE, '', 'Exported on ' + day + '. ' + PRIVACY_LINE, ''];
     var lesson = null, exercise = null;
     answers.filter(function (a) { return String(a.shown).trim() !== ''; }).forEach(function (a) {
-      if (a.lesson !== lesson) { lesson = a.lesson; exercise = null; out.push('## ' + escapeHtml(a.lesson_title), ''); }
-      if (a.exercise !== exercise) { exercise = a.exercise; out.push('### ' + escapeHtml(a.exercise_title), ''); }
-      out.push('**' + escapeHtml(a.label) + '**', '');
-      splitLines(escapeHtml(String(a.shown))).forEach(function (line) { out.push(line ? '> ' + line : '>'); });
+      if (a.lesson !== lesson) { lesson = a.lesson; exercise = null; out.push('## ' + oneLine(a.lesson_title), ''); }
+      if (a.exercise !== exercise) { exercise = a.exercise; out.push('### ' + oneLine(a.exercise_title), ''); }
+      out.push('**' + oneLine(a.label) + '**', '');
+      splitLines(String(a.shown)).forEach(function (line) {
+        var text = lineText(line);
+        out.push(text ? '> ' + text : '>');
+      });
       out.push('');
     });
     if (out.length === 4) out.push('_No answers yet._', '');
     return out.join('\n');
   }
+
+  // ---- Download and clear. ----
 
   function download() {
     var day = today();
