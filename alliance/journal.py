@@ -680,9 +680,39 @@ def _is_blank(a: Answer) -> bool:
 
 
 def to_markdown(answers: list[Answer], exported_on: dt.date | None = None) -> str:
-    """The journal as Markdown. HTML-special characters are escaped so that a viewer
-    which renders Markdown can never run the learner's text as markup."""
-    esc = lambda s: html.escape(s, quote=False)  # noqa: E731
+    """The journal as Markdown, in which everything the learner typed reads as typed.
+
+    A viewer that renders Markdown must never turn an answer into a link, heading, rule,
+    list, code, table or HTML. So each line is escaped: < > & as HTML entities; backslash
+    before every character Markdown acts on anywhere (\\ ` * _ [ ] { } # + = | ~ $ ^); before
+    any punctuation that starts a line, and the . or ) of a number starting one (a list);
+    before . : @ when text follows them (bare web and e-mail addresses); indentation kept as
+    &#32; and &#9; (not a code block); trailing spaces dropped (not a line break). Common
+    writing (. , ; : ! ? ' " ( ) -) stays as it is. alliance.js's journalMarkdown() does the
+    same, byte for byte.
+    """
+    punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    always, soft = "\\`*_[]{}#+=|~$^<>&", ".:@"
+    entities = {"<": "&lt;", ">": "&gt;", "&": "&amp;", " ": "&#32;", "\t": "&#9;"}
+
+    def line_text(line: str) -> str:
+        line = line.rstrip(" \t")
+        rest = line.lstrip(" \t")
+        out = [entities[c] for c in line[: len(line) - len(rest)]]
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        marker = digits if digits and rest[digits:digits + 1] in (".", ")") else -1  # "1." or "1)"
+        for n, c in enumerate(rest):
+            following = rest[n + 1] if n + 1 < len(rest) else ""
+            if (c in always or (n == 0 and c in punctuation) or n == marker
+                    or (c in soft and following not in ("", " ", "\t"))):
+                out.append(entities.get(c, "\\" + c))
+            else:
+                out.append(c)
+        return "".join(out)
+
+    def esc(text: str) -> str:  # a title or a label: one line
+        return " ".join(line_text(line) for line in text.splitlines())
+
     day = (exported_on or dt.date.today()).isoformat()
     out = [f"# {JOURNAL_TITLE}", "", f"Exported on {day}. {PRIVACY_LINE}", ""]
     for lesson_id, lesson in _grouped([a for a in answers if not _is_blank(a)]).items():
@@ -691,7 +721,7 @@ def to_markdown(answers: list[Answer], exported_on: dt.date | None = None) -> st
             out += [f"### {esc(exercise['title'])}", ""]
             for a in exercise["answers"]:
                 out += [f"**{esc(a.label)}**", ""]
-                out += ["> " + line if line else ">" for line in esc(a.shown).splitlines()] + [""]
+                out += ["> " + text if text else ">" for text in map(line_text, a.shown.splitlines())] + [""]
     if len(out) == 4:
         out += ["_No answers yet._", ""]
     return "\n".join(out)
