@@ -8,10 +8,11 @@ from pathlib import Path
 
 
 def _build(args) -> int:
-    from .build import build
-    from .exercises import SpecError
     from .assets import AssetError
+    from .build import build
     from .execute import ExecutionError
+    from .exercises import SpecError
+    from .export import AnswerError
 
     try:
         index = build(force=args.force, single_file=args.single_file)
@@ -21,11 +22,18 @@ def _build(args) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 2
     except ExecutionError as error:
-        print(f"The build stopped before writing anything.\n{error}", file=sys.stderr)
+        print(f"The build stopped before writing anything: {error}", file=sys.stderr)
         return 3
     except AssetError as error:
         print(f"The build stopped before writing anything: {error}", file=sys.stderr)
         return 4
+    except AnswerError as error:
+        print(f"The build stopped before writing anything: {error}", file=sys.stderr)
+        return 5
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"The build stopped: {error.strerror or error}{where}. The previous site/ is unchanged.", file=sys.stderr)
+        return 6
     print(f"\nDone. Open the lessons in your browser:\n  {index.as_uri()}")
     return 0
 
@@ -38,19 +46,23 @@ def _check(args) -> int:
     from .sources import load_all
 
     try:
-        lessons = load_all()
+        lessons = load_all()  # also lists files in content/ and exercises/ that are not part of a lesson
     except SpecError as error:
         print("\n".join(f"  - {p}" for p in error.problems), file=sys.stderr)
         return 2
     from . import coverage, references
 
-    content = coverage.check(lessons, coverage.load())
-    content += [p for lesson in lessons for p in references.check_lesson(lesson.files[0])]
+    try:
+        content = coverage.check(lessons, coverage.load())
+    except SpecError as error:
+        content = [str(p) for p in error.problems]
+    content += [p for lesson in lessons for p in references.check_lesson(lesson.files[0], lesson.files[1])]
     for problem in content:
         print(f"  - {problem}", file=sys.stderr)
     stale = [l.id for l in lessons if not is_current(NOTEBOOKS_DIR / f"{l.id}.ipynb", build_notebook(l))]
     for lesson_id in stale:
-        print(f"notebooks/{lesson_id}.ipynb is out of date with its sources: run `make html`.", file=sys.stderr)
+        print(f"notebooks/{lesson_id}.ipynb is out of date with its sources, or was changed since the build "
+              "made it: run `make html`.", file=sys.stderr)
     if not stale and not content:
         print(f"All {len(lessons)} lesson(s) are valid, covered and referenced, and their notebooks are up to date.")
     return 1 if stale or content else 0
