@@ -2,10 +2,17 @@
 every kernel nbval starts, uses an empty, isolated journal, never the learner's own."""
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-_ISOLATED = Path(tempfile.mkdtemp(prefix="alliance-test-"))
+from alliance.paths import sweep_stale_folders
+
+# Named after this process, so a later session can tell a killed session's folder from a
+# running one's; removed when the session ends.
+TEST_FOLDER = "alliance-test-"
+sweep_stale_folders(TEST_FOLDER)
+_ISOLATED = Path(tempfile.mkdtemp(prefix=f"{TEST_FOLDER}{os.getpid()}-"))
 
 
 def pytest_configure(config):
@@ -30,3 +37,7 @@ def pytest_sessionfinish(session, exitstatus):
     if _skipped_browser_tests and os.environ.get("CI"):
         print(f"\nCI: {len(_skipped_browser_tests)} browser test(s) were skipped:", *_skipped_browser_tests, sep="\n  ")
         session.exitstatus = 1
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_ISOLATED, ignore_errors=True)

@@ -55,24 +55,49 @@ def _tarball(name: str, spec: dict, cache_dir: Path) -> Path:
     return tarball
 
 
+def _wanted(tarball: Path, spec: dict) -> dict[str, bytes]:
+    """The files the lock names, by plain file name, read from the (checked) tarball."""
+    wanted: dict[str, bytes] = {}
+    with tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            if member.isfile() and any(fnmatch.fnmatch(member.name.removeprefix("package/"), pattern)
+                                       for pattern in spec["files"]):
+                with archive.extractfile(member) as src:
+                    wanted[Path(member.name).name] = src.read()
+    return wanted
+
+
+def _unpacked_matches(unpacked: Path, wanted: dict[str, bytes]) -> bool:
+    try:
+        present = {p.name for p in unpacked.iterdir()}
+        return present == set(wanted) and all((unpacked / n).read_bytes() == data for n, data in wanted.items())
+    except OSError:
+        return False
+
+
 def fetch(cache_dir: Path = CACHE_DIR, *, tests: bool = False) -> dict[str, Path]:
-    """Every asset file by its plain file name, extracted into the cache."""
+    """Every asset file by its plain file name, extracted into the cache. On every build the
+    tarball is checked against its integrity hash and the unpacked files against the
+    tarball; anything changed in the cache is unpacked again from the checked tarball."""
     files: dict[str, Path] = {}
     for name, spec in packages().items():
         if spec.get("tests_only") and not tests:
             continue
         unpacked = cache_dir / f"{name.replace('/', '__')}-{spec['version']}"
-        if not unpacked.exists():
-            tarball = _tarball(name, spec, cache_dir)
+        wanted = _wanted(_tarball(name, spec, cache_dir), spec)
+        if not _unpacked_matches(unpacked, wanted):
             staging = Path(tempfile.mkdtemp(dir=cache_dir))
-            with tarfile.open(tarball) as archive:
-                members = [m for m in archive.getmembers() if m.isfile() and any(
-                    fnmatch.fnmatch(m.name.removeprefix("package/"), pattern) for pattern in spec["files"])]
-                for member in members:
-                    target = staging / Path(member.name).name
-                    with archive.extractfile(member) as src, open(target, "wb") as dst:
-                        shutil.copyfileobj(src, dst)
-            staging.rename(unpacked)
+            for file_name, data in wanted.items():
+                (staging / file_name).write_bytes(data)
+            if unpacked.exists():
+                shutil.rmtree(unpacked, ignore_errors=True)
+            try:
+                staging.rename(unpacked)
+            except OSError:  # another build unpacked it at the same moment
+                shutil.rmtree(staging, ignore_errors=True)
+                if not _unpacked_matches(unpacked, wanted):
+                    raise AssetError(f"the cached files of {name}@{spec['version']} in {unpacked} could not be "
+                                     "replaced: delete that folder and build again") from None
         for path in sorted(unpacked.iterdir()):
             files[path.name] = path
     return files

@@ -2,7 +2,9 @@
 sources -> notebooks -> executed notebooks -> exported editions -> site/.
 
 Every source is checked before anything is written, and notebooks are written only
-after every lesson has executed, so a failure leaves the previous build intact.
+after every lesson has executed and been exported, so a failure leaves the previous
+build intact. Only what the build itself produced is reused: a notebook whose stamp
+does not match its contents (run and saved in JupyterLab, say) is run again.
 """
 
 from __future__ import annotations
@@ -16,20 +18,33 @@ import nbformat
 from tqdm import tqdm
 
 from . import assets, export, readability, sources
-from .execute import execute_many, reuse_outputs
+from .execute import WIDGET_STATE, execute_many, is_sealed, reuse_outputs
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
 from .site import Assets, Page, write_site
 
 
+def _read(path: Path) -> nbformat.NotebookNode | None:
+    """A notebook from notebooks/, or None if it is missing or is not a readable notebook."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        return None
+    except Exception:  # unreadable: run the lesson again and write a good one over it
+        return None
+
+
 def is_current(path: Path, notebook: nbformat.NotebookNode) -> bool:
-    """True if the committed notebook was executed from these exact sources."""
-    if not path.exists():
+    """True if the committed notebook is exactly what the build made from these sources:
+    its stamp matches its contents (no one has run or edited it since), it comes from
+    the same source hash, every code cell ran and its widgets were kept."""
+    committed = _read(path)
+    if committed is None or not is_sealed(committed):
         return False
-    committed = nbformat.read(path, as_version=4)
     same_hash = committed.metadata.get("alliance", {}).get("source_hash") == notebook.metadata["alliance"]["source_hash"]
     executed = all(c.get("execution_count") for c in committed.cells if c.cell_type == "code")
-    return same_hash and executed
+    widgets = bool(committed.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state"))
+    return same_hash and executed and widgets
 
 
 def write_atomically(path: Path, notebook: nbformat.NotebookNode) -> None:
@@ -65,9 +80,11 @@ def build(
     with ThreadPoolExecutor(max_workers=1) as background:
         # Readability needs a large pronouncing dictionary the first time: measure it alongside.
         measuring = background.submit(lambda: {lesson.id: readability.measure(lesson) for lesson in lessons})
-        notebooks, ran = run_stale(lessons, notebooks_dir, force, quiet)
+        notebooks, changed, ran = run_stale(lessons, notebooks_dir, force, quiet)
         editions, singles, exported = export_all(lessons, notebooks, site_dir, force, single_file, npm_files, bar)
         measured = measuring.result()
+    for lesson_id in changed:  # only now that every lesson has run and been exported
+        write_atomically(notebooks_dir / f"{lesson_id}.ipynb", notebooks[lesson_id])
 
     pages = [
         Page(
@@ -86,28 +103,28 @@ def build(
     return index
 
 
-def run_stale(lessons, notebooks_dir: Path, force: bool, quiet: bool) -> tuple[dict, str]:
-    """Every lesson's executed notebook, running only those whose code changed; notebooks
-    are written only once every lesson has run."""
+def run_stale(lessons, notebooks_dir: Path, force: bool, quiet: bool) -> tuple[dict, list[str], str]:
+    """Every lesson's executed notebook, running only those whose code changed, and the ids
+    of those to write. Nothing is written here: the caller writes once every lesson is done."""
     built = {lesson.id: build_notebook(lesson) for lesson in lessons}
     paths = {lesson_id: notebooks_dir / f"{lesson_id}.ipynb" for lesson_id in built}
-    stale = [i for i in built if force or not is_current(paths[i], built[i])]
+    previous = {i: _read(paths[i]) for i in built}
+    current = {i for i in built if not force and is_current(paths[i], built[i])}
+    stale = [i for i in built if i not in current]
     executed: dict[str, nbformat.NotebookNode] = {}
     for i in [] if force else stale:  # only the text changed: no need to run the lesson again
-        if paths[i].exists():
-            reused = reuse_outputs(built[i], nbformat.read(paths[i], as_version=4))
+        if previous[i] is not None:
+            reused = reuse_outputs(built[i], previous[i])
             if reused is not None:
                 executed[i] = reused
     to_run = [i for i in stale if i not in executed]
     if to_run:
         with tqdm(total=len(to_run), disable=quiet, unit="lesson", desc="Running lessons") as progress:
             executed.update(execute_many({i: built[i] for i in to_run}, progress=progress.update))
-    for i in stale:
-        write_atomically(paths[i], executed[i])
-    notebooks = {i: executed.get(i) or nbformat.read(paths[i], as_version=4) for i in built}
+    notebooks = {i: executed[i] if i in executed else previous[i] for i in built}
     summary = (f"{len(to_run)} lesson(s) executed, {len(stale) - len(to_run)} with only text changes updated "
                f"without running, {len(built) - len(stale)} already up to date.")
-    return notebooks, summary
+    return notebooks, stale, summary
 
 
 def export_all(lessons, notebooks: dict, site_dir: Path, force: bool, single_file: bool, npm_files, bar):
@@ -118,6 +135,7 @@ def export_all(lessons, notebooks: dict, site_dir: Path, force: bool, single_fil
     exported = 0
     for n, lesson in enumerate(bar(lessons, desc="Exporting pages")):
         notebook = notebooks[lesson.id]
+        export.refuse_answers(notebook)  # also for pages reused from site/: they publish this notebook
         digest = export.notebook_digest(notebook)
         editions[lesson.id] = {}
         for edition in export.EDITIONS:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 
 def _build(args) -> int:
-    from .build import build
-    from .exercises import SpecError
     from .assets import AssetError
+    from .build import build
     from .execute import ExecutionError
+    from .exercises import SpecError
+    from .export import AnswerError
 
     try:
         index = build(force=args.force, single_file=args.single_file)
@@ -21,11 +22,18 @@ def _build(args) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 2
     except ExecutionError as error:
-        print(f"The build stopped before writing anything.\n{error}", file=sys.stderr)
+        print(f"The build stopped before writing anything: {error}", file=sys.stderr)
         return 3
     except AssetError as error:
         print(f"The build stopped before writing anything: {error}", file=sys.stderr)
         return 4
+    except AnswerError as error:
+        print(f"The build stopped before writing anything: {error}", file=sys.stderr)
+        return 5
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"The build stopped: {error.strerror or error}{where}. The previous site/ is unchanged.", file=sys.stderr)
+        return 6
     print(f"\nDone. Open the lessons in your browser:\n  {index.as_uri()}")
     return 0
 
@@ -38,19 +46,23 @@ def _check(args) -> int:
     from .sources import load_all
 
     try:
-        lessons = load_all()
+        lessons = load_all()  # also lists files in content/ and exercises/ that are not part of a lesson
     except SpecError as error:
         print("\n".join(f"  - {p}" for p in error.problems), file=sys.stderr)
         return 2
     from . import coverage, references
 
-    content = coverage.check(lessons, coverage.load())
-    content += [p for lesson in lessons for p in references.check_lesson(lesson.files[0])]
+    try:
+        content = coverage.check(lessons, coverage.load())
+    except SpecError as error:
+        content = [str(p) for p in error.problems]
+    content += [p for lesson in lessons for p in references.check_lesson(lesson.files[0], lesson.files[1])]
     for problem in content:
         print(f"  - {problem}", file=sys.stderr)
     stale = [l.id for l in lessons if not is_current(NOTEBOOKS_DIR / f"{l.id}.ipynb", build_notebook(l))]
     for lesson_id in stale:
-        print(f"notebooks/{lesson_id}.ipynb is out of date with its sources: run `make html`.", file=sys.stderr)
+        print(f"notebooks/{lesson_id}.ipynb is out of date with its sources, or was changed since the build "
+              "made it: run `make html`.", file=sys.stderr)
     if not stale and not content:
         print(f"All {len(lessons)} lesson(s) are valid, covered and referenced, and their notebooks are up to date.")
     return 1 if stale or content else 0
@@ -73,16 +85,27 @@ def _journal_path(args) -> int:
 
 
 def _journal_export(args) -> int:
-    from .journal import Journal, default_path, export_files
+    from .journal import Journal, JournalError, cause, default_path, export_files
 
     path = default_path()
-    if not path.exists():
-        print(f"There is no journal yet at {path}: answer an exercise first.", file=sys.stderr)
+    journal = Journal(path, read_only=True)  # a read-only journal can be exported too
+    try:
+        if journal.problem:
+            print(journal.problem, file=sys.stderr)
+            return 1
+        answers = journal.answers()
+    except JournalError as error:
+        print(error, file=sys.stderr)
         return 1
-    journal = Journal(path)
-    answers = journal.answers()
-    journal.close()
-    written = export_files(answers, Path(args.output_dir))
+    finally:
+        journal.close()
+    out_dir = Path(args.output_dir)
+    try:
+        written = export_files(answers, out_dir)
+    except OSError as error:
+        print(f"Your journal could not be exported to {out_dir}, because {cause(error)}: nothing was written "
+              "there, and your journal is unchanged.", file=sys.stderr)
+        return 1
     print(f"Exported {len(answers)} answer(s) to:")
     for target in written:
         print(f"  {target}")
@@ -90,10 +113,14 @@ def _journal_export(args) -> int:
 
 
 def _journal_delete(args) -> int:
-    from .journal import default_path
+    from .journal import cause, companions, default_path
 
     path = default_path()
-    files = [p for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")) if p.exists()]
+    if path.is_dir():
+        print(f"{path} is a folder, not a journal file, so nothing was deleted "
+              "(check what ALLIANCE_JOURNAL is set to).", file=sys.stderr)
+        return 1
+    files = [p for p in companions(path) if p.exists()]
     if not files:
         print(f"There is no journal at {path}; nothing to delete.")
         return 0
@@ -106,9 +133,27 @@ def _journal_delete(args) -> int:
         if input("Type 'delete' to confirm: ").strip().lower() != "delete":
             print("Nothing was deleted.")
             return 1
-    for p in files:
-        p.unlink()
+    try:
+        for p in files:
+            p.unlink()
+    except OSError as error:
+        print(f"Your journal at {path} could not be deleted, because {cause(error)}.", file=sys.stderr)
+        return 1
     print(f"Deleted your journal at {path}.")
+    return 0
+
+
+def _journal_reset(args) -> int:
+    from .journal import JournalError, default_path, reset
+
+    path = default_path()
+    try:
+        backup = reset(path)
+    except JournalError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Your journal at {path} could not be read, so it was moved to {backup} as a backup "
+          f"(keep it: answers may still be recovered from it). A new, empty journal was started at {path}.")
     return 0
 
 
@@ -133,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     delete = journal.add_parser("delete", help="delete the journal, after confirmation")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(run=_journal_delete)
+    journal.add_parser("reset", help="keep a damaged journal as a backup beside it and start a new one"
+                       ).set_defaults(run=_journal_reset)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from .paths import CONTENT_DIR, shown
 from .sources import LessonSource
 
@@ -15,10 +13,21 @@ COVERAGE_PATH = CONTENT_DIR / "coverage.yaml"
 
 
 def load(path: Path = COVERAGE_PATH) -> dict[str, list[dict]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{shown(path)}: must map each lesson id to a list of ideas")
-    return data
+    """The map; a SpecError names the file if it is unreadable, gives a key twice or is not a mapping."""
+    from .exercises import SpecError, SpecProblem, field_path, load_yaml, read_source
+
+    file = shown(path)
+    try:
+        data, duplicates = load_yaml(read_source(path), file)
+    except FileNotFoundError:
+        raise SpecError([SpecProblem(file, "", "", "file not found")]) from None
+    problems = [SpecProblem(file, "", field_path([*parts, key]), f"is given twice (lines {first} and {again}); keep one")
+                for parts, key, first, again in duplicates]
+    if not isinstance(data or {}, dict):
+        problems.append(SpecProblem(file, "", "", "must map each lesson id to a list of ideas"))
+    if problems:
+        raise SpecError(problems)
+    return data or {}
 
 
 def headings(lesson: LessonSource) -> set[str]:
@@ -37,7 +46,13 @@ def check(lessons: list[LessonSource], coverage: dict[str, list[dict]], path: Pa
         if lesson is None:
             continue
         sections = headings(lesson)
+        if not isinstance(ideas or [], list):
+            problems.append(f"{file}: lesson '{lesson_id}': must list its ideas")
+            continue
         for entry in ideas or []:
+            if not isinstance(entry, dict):
+                problems.append(f"{file}: lesson '{lesson_id}': each idea needs 'idea', 'section' and 'exercise' fields")
+                continue
             idea = entry.get("idea", "?")
             where = f"{file}: lesson '{lesson_id}', idea '{idea}'"
             if not entry.get("section"):

@@ -9,8 +9,10 @@ site/assets/) or, as a single file, carries them inline.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,6 +37,7 @@ EDITIONS = {
     },
 }
 ASSETS = "../assets/"  # pages sit one folder below site/, beside assets/
+PAGE_IDS = uuid.UUID("5a0b6c1e-3f0e-4c55-9d1c-a111a2ce0002")  # the namespace of the pages' element ids
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,71 @@ def inline_assets(npm_files: dict[str, Path]) -> dict[str, str]:
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class AnswerError(ValueError):
+    """A notebook about to be published holds a learner's answer in its widget state."""
+
+
+def _blank(value) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def _exercise_of(state: dict, notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """Each widget model's exercise id: the exercise cell whose output shows it, or its card's class."""
+    owner: dict[str, str] = {}
+    for cell in notebook.cells:
+        ident = cell.get("metadata", {}).get("alliance", {}).get("exercise")
+        for output in cell.get("outputs", []) if ident else []:
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            stack = [view["model_id"]] if view and view.get("model_id") else []
+            while stack:
+                model_id = stack.pop()
+                if model_id in owner or model_id not in state:
+                    continue
+                owner[model_id] = ident
+                stack += [ref for ref in re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state[model_id].get("state", {})))]
+    for model_id, model in state.items():
+        ident = next((c.removeprefix("alliance-id-") for c in model.get("state", {}).get("_dom_classes", [])
+                      if c.startswith("alliance-id-")), None)
+        if ident and model_id not in owner:
+            owner[model_id] = ident
+    return owner
+
+
+def answers_in(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(exercise id, field) for every answer the notebook's saved widget state holds: typed
+    text, a chosen option, a tick or a rating, and what the profile and journal buttons show
+    of the learner's journal. A notebook the build made from an empty journal holds none."""
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    owner = _exercise_of(state, notebook)
+    found = []
+    for model_id, model in state.items():
+        values = model.get("state", {})
+        classes = values.get("_dom_classes", []) or []
+        ident = owner.get(model_id, "?")
+        for cls in classes:
+            if cls.startswith("alliance-field-") and not (_blank(values.get("value")) and _blank(values.get("index"))):
+                found.append((ident, cls.removeprefix("alliance-field-")))
+        shown = str(values.get("value") or "")
+        if "alliance-profile" in classes and 'class="alliance-bar"' in shown:
+            found.append((ident, "profile"))
+        if re.search(r'class="alliance-status"[^>]*>\s*[^<\s]', shown):
+            found.append((ident, "status"))
+    return found
+
+
+def refuse_answers(notebook: nbformat.NotebookNode) -> None:
+    """The last line of defence: never publish a notebook whose widget state holds an answer."""
+    found = answers_in(notebook)
+    if found:
+        lesson = notebook.metadata.get("alliance", {}).get("lesson", "?")
+        ident, field = found[0]
+        raise AnswerError(
+            f"notebooks/{lesson}.ipynb, exercise '{ident}', field '{field}': the saved widget state holds a "
+            "learner's answer, so nothing was published; run `alliance build --force` to run the lesson afresh."
+        )
 
 
 NULL_BY_DEFAULT = ("_view_count", "tabbable", "tooltip")  # null in every widget model's browser defaults
@@ -165,7 +233,9 @@ def page_build_key(page: str) -> str | None:
 
 def export(notebook: nbformat.NotebookNode, edition: str, nav: Navigation = Navigation(),
            inline: dict[str, str] | None = None, key: str | None = None) -> str:
-    """One edition of one lesson; `key` is its build_key, if the caller already has it."""
+    """One edition of one lesson; `key` is its build_key, if the caller already has it.
+    Raises AnswerError if the notebook's widget state holds an answer."""
+    refuse_answers(notebook)
     meta = notebook.metadata.get("alliance", {})
     markdown = _markdown(notebook)
     lesson = {"lesson": meta.get("lesson", ""), "title": meta.get("title", ""), "exercises": meta.get("exercises", [])}
@@ -187,5 +257,11 @@ def export(notebook: nbformat.NotebookNode, edition: str, nav: Navigation = Navi
             "build_key": key or build_key(notebook_digest(notebook), edition, nav, inline is not None),
         },
     }
-    body, _ = exporter(edition).from_notebook_node(notebook, resources=resources)
+    html_exporter = exporter(edition)
+    # nbconvert gives each widget output a random element id (uuid4); derive it from the page
+    # and the output's place instead, so the same notebook always gives the same page.
+    ids = itertools.count()
+    page = f"{lesson['lesson']}/{edition}/{'single' if inline is not None else 'site'}"
+    html_exporter.environment.globals["uuid4"] = lambda: uuid.uuid5(PAGE_IDS, f"{page}/{next(ids)}")
+    body, _ = html_exporter.from_notebook_node(notebook, resources=resources)
     return body

@@ -78,10 +78,33 @@ def units(text: str) -> list[str]:
     return out
 
 
-def check_lesson(path: Path) -> list[str]:
-    """Problems with one lesson file's references, each naming the file."""
+def _exercise_texts(path: Path):
+    """(exercise id, field path, text) for every piece of text in a lesson's exercise file."""
+    from .exercises import field_path, load_exercise_file
+
+    def walk(value, parts):
+        if isinstance(value, str):
+            yield parts, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, [*parts, key])
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                yield from walk(item, [*parts, n])
+
+    for exercise in load_exercise_file(path).values():
+        for parts, text in walk(exercise.spec, []):
+            if parts not in (["id"], ["type"]):
+                yield exercise.id, field_path(parts), text
+
+
+def check_lesson(path: Path, exercises_path: Path | None = None) -> list[str]:
+    """Problems with one lesson's references, each naming the file. With `exercises_path`,
+    the exercises' text is held to the same rules against the lesson's References."""
+    from .exercises import read_source
+
     file = shown(path)
-    body, entries = split_references(path.read_text(encoding="utf-8"))
+    body, entries = split_references(read_source(path))
     problems = []
     if not entries:
         return [f"{file}: has no '## References' section with entries"]
@@ -93,18 +116,26 @@ def check_lesson(path: Path) -> list[str]:
     def resolves(surname: str, year: str) -> bool:
         return any(_plain(r.surname) == _plain(surname) and year in r.years for r in references)
 
-    cited = citations(body)
-    for surname, year, words in cited:
-        if not resolves(surname, year):
-            problems.append(f"{file}: the citation {words} is not in the lesson's References")
+    # Where each text comes from, and how a message names it.
+    texts = [(f"{file}", body)]
+    if exercises_path is not None:
+        texts += [(f"{shown(exercises_path)}, exercise '{ident}', field '{field}'", text)
+                  for ident, field, text in _exercise_texts(exercises_path)]
+    cited = []
+    for where, text in texts:
+        found = citations(text)
+        cited += found
+        for surname, year, words in found:
+            if not resolves(surname, year):
+                problems.append(f"{where}: the citation {words} is not in the lesson's References")
+        for unit in units(text):
+            figures = FIGURE.findall(unit)
+            if figures and not any(resolves(s, y) for s, y, _ in citations(unit)):
+                problems.append(
+                    f"{where}: the figure '{figures[0]}' in \"{unit[:70]}…\" has no citation beside it "
+                    "that the lesson's References resolve"
+                )
     for ref in references:
         if not any(_plain(s) == _plain(ref.surname) and y in ref.years for s, y, _ in cited):
             problems.append(f"{file}: reference '{ref.text[:60]}…' is never cited in the lesson")
-    for unit in units(body):
-        figures = FIGURE.findall(unit)
-        if figures and not any(resolves(s, y) for s, y, _ in citations(unit)):
-            problems.append(
-                f"{file}: the figure '{figures[0]}' in \"{unit[:70]}…\" has no citation beside it "
-                "that the lesson's References resolve"
-            )
     return problems

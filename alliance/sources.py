@@ -7,15 +7,18 @@ heading starts a section, ```` ```{exercise} id ```` places an exercise, and
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jupytext
 from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 
-from .exercises import ExerciseType, SpecError, SpecProblem, load_exercise_file
-from .paths import CONTENT_DIR, EXERCISES_DIR, lesson_ids, shown
+from .exercises import ExerciseType, SpecError, SpecProblem, load_exercise_file, load_yaml, read_source
+from .paths import CONTENT_DIR, EXERCISES_DIR, LESSON_FILE, lesson_ids, shown
 
 _parser = MarkdownIt("commonmark").use(colon_fence_plugin)
 
@@ -39,8 +42,19 @@ class LessonSource:
     files: list[Path] = field(default_factory=list)
 
 
-def _split(markdown: str) -> list[Block]:
-    """Split one markdown cell into sections, exercise places and facilitator blocks."""
+def _closed(token, lines: list[str]) -> bool:
+    """Whether a fence has its closing line: markdown-it runs an unclosed one to the end."""
+    first, last = token.map
+    if last - first < 2 or last > len(lines):
+        return False
+    marker = token.markup[0]
+    closing = lines[last - 1].strip()
+    return len(closing) >= len(token.markup) and set(closing) == {marker}
+
+
+def _split(markdown: str, unclosed: list[tuple[int, str]] | None = None) -> list[Block]:
+    """Split one markdown cell into sections, exercise places and facilitator blocks.
+    Fences left open are added to `unclosed` as (line in the cell, the opening line)."""
     lines = markdown.splitlines()
     blocks: list[Block] = []
     start = 0
@@ -59,10 +73,14 @@ def _split(markdown: str) -> list[Block]:
             flush(first)
             start = first
         elif token.type == "fence" and info.startswith("{exercise}"):
+            if unclosed is not None and not _closed(token, lines):
+                unclosed.append((first, lines[first].strip()))
             flush(first)
             blocks.append(Block("exercise", exercise=info.removeprefix("{exercise}").strip()))
             start = last
         elif token.type == "colon_fence" and info.startswith("{facilitator}"):
+            if unclosed is not None and not _closed(token, lines):
+                unclosed.append((first, lines[first].strip()))
             flush(first)
             title = info.removeprefix("{facilitator}").strip()
             blocks.append(Block("facilitator", text=token.content.strip(), title=title))
@@ -71,18 +89,130 @@ def _split(markdown: str) -> list[Block]:
     return blocks
 
 
+# Unsafe markup. Authors are trusted, but a snippet pasted from the web should not run
+# script in every learner's browser: pages show lesson Markdown, raw HTML included, as is.
+UNSAFE_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link"}
+UNSAFE_URL = re.compile(r"(?<![a-z0-9+.-])(?:java|vb|live)script:|(?<![a-z0-9+.-])data:text/html")
+
+
+def _squeezed(text: str) -> str:
+    """Text as a browser reads a URL: entities decoded, Markdown escapes, spaces and control characters dropped."""
+    return re.sub(r"[\x00-\x20\x7f\\]+", "", html.unescape(text)).lower()
+
+
+class _MarkupScanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        if tag in UNSAFE_TAGS:
+            self.found.append((line, f"has {'an' if tag[0] in 'aeio' else 'a'} <{tag}> element"))
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append((line, f"has an event-handler attribute '{name}' on <{tag}>"))
+            elif name == "srcdoc" or (value and UNSAFE_URL.search(_squeezed(value))):
+                self.found.append((line, f"has a script URL in the '{name}' attribute of <{tag}>"))
+
+
+def unsafe_markup(text: str) -> list[tuple[int, str]]:
+    """(line, what) for script, event-handler attributes and script URLs anywhere in a lesson."""
+    scanner = _MarkupScanner()
+    scanner.feed(text)
+    scanner.close()
+    found = scanner.found
+    for n, line in enumerate(text.splitlines(), start=1):
+        if UNSAFE_URL.search(_squeezed(line)) and not any(at == n for at, _ in found):
+            found.append((n, "has a script URL (javascript:, vbscript: or data:text/html)"))
+    return sorted(set(found))
+
+
+def _front_matter_problems(text: str, file: str) -> list[SpecProblem]:
+    """Keys the front matter gives twice: YAML would keep the last one without a word."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return []
+    end = next((n for n in range(1, len(lines)) if lines[n].strip() == "---"), None)
+    if end is None:
+        return [SpecProblem(file, "", "", "the front matter that opens at line 1 is never closed with '---'")]
+    try:
+        _, duplicates = load_yaml("\n".join(lines[1:end]), file)
+    except SpecError:
+        return []  # jupytext reports malformed front matter itself
+    return [SpecProblem(file, "", key, f"is given twice in the front matter (lines {first + 1} and {again + 1}); keep one")
+            for _, key, first, again in duplicates]
+
+
+def _line_of(text: str, cell_source: str, line_in_cell: int) -> int | None:
+    at = text.find(cell_source)
+    return None if at < 0 else text.count("\n", 0, at) + line_in_cell + 1
+
+
+def folder_problems(content_dir: Path = CONTENT_DIR, exercises_dir: Path = EXERCISES_DIR) -> list[SpecProblem]:
+    """What in content/ and exercises/ would not become part of a lesson. `alliance build`
+    and `alliance check` both ask this, so neither lets a file silently drop out."""
+    if not content_dir.is_dir():
+        return [SpecProblem(shown(content_dir), "", "", "was not found, so there are no lessons to build")]
+    ids = lesson_ids(content_dir)
+    problems = []
+    for entry in sorted(content_dir.iterdir()):
+        if entry.name.startswith(".") or entry.name == "coverage.yaml" or (entry.is_file() and LESSON_FILE.match(entry.name)):
+            continue
+        problems.append(SpecProblem(shown(entry), "", "", "is not a lesson: a lesson is named NN-name.md, with two "
+                                    "digits, a hyphen and lower-case letters, digits and hyphens"))
+    if not ids:
+        problems.append(SpecProblem(shown(content_dir), "", "", "holds no lessons (NN-name.md), so there is nothing to build"))
+    if exercises_dir.is_dir():
+        for entry in sorted(exercises_dir.iterdir()):
+            if entry.name.startswith(".") or entry.name == "exercises.schema.json":
+                continue
+            if entry.suffix != ".yaml" or not entry.is_file():
+                problems.append(SpecProblem(shown(entry), "", "", "is not an exercise file: exercises are in NN-name.yaml, "
+                                            "beside content/NN-name.md"))
+            elif entry.stem not in ids:
+                problems.append(SpecProblem(shown(entry), "", "", f"has no lesson: there is no content/{entry.stem}.md"))
+    return problems
+
+
 def load_lesson(lesson_id: str, content_dir: Path = CONTENT_DIR, exercises_dir: Path = EXERCISES_DIR) -> LessonSource:
     content_path = content_dir / f"{lesson_id}.md"
     exercises_path = exercises_dir / f"{lesson_id}.yaml"
-    exercises = load_exercise_file(exercises_path)
-    notebook = jupytext.reads(content_path.read_text(encoding="utf-8"), fmt="md:myst")
-    meta = notebook.metadata
     file = shown(content_path)
     problems: list[SpecProblem] = []
+    try:
+        exercises = load_exercise_file(exercises_path)
+    except SpecError as error:
+        problems += error.problems
+        exercises = None
+    try:
+        text = read_source(content_path)
+    except FileNotFoundError:
+        raise SpecError([*problems, SpecProblem(file, "", "", "file not found")]) from None
+    except SpecError as error:
+        raise SpecError([*problems, *error.problems]) from None
+    problems += _front_matter_problems(text, file)
+    problems += [SpecProblem(file, "", "", f"line {line} {what}, which would run in every reader's browser: remove it")
+                 for line, what in unsafe_markup(text)]
+    if problems and exercises is None:
+        raise SpecError(problems)
+    exercises = exercises or {}
+    notebook = jupytext.reads(text, fmt="md:myst")
+    meta = notebook.metadata
     if not meta.get("title"):
         problems.append(SpecProblem(file, "", "title", "the front matter needs a title"))
 
-    blocks = [b for cell in notebook.cells if cell.cell_type == "markdown" for b in _split(cell.source)]
+    blocks = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        unclosed: list[tuple[int, str]] = []
+        blocks += _split(cell.source, unclosed)
+        for line_in_cell, opening in unclosed:
+            line = _line_of(text, cell.source, line_in_cell)
+            where = f"line {line}" if line else "a line"
+            problems.append(SpecProblem(file, "", "", f"{where} opens '{opening}' but it is never closed: "
+                                        f"add a closing '{opening[:3]}' line after the block"))
     placed = [b.exercise for b in blocks if b.kind == "exercise"]
     for ident in placed:
         if ident not in exercises:
@@ -107,7 +237,9 @@ def load_lesson(lesson_id: str, content_dir: Path = CONTENT_DIR, exercises_dir: 
 
 def load_all(content_dir: Path = CONTENT_DIR, exercises_dir: Path = EXERCISES_DIR) -> list[LessonSource]:
     """Every lesson, checked as a whole: any problem anywhere stops the build before it writes."""
-    lessons, problems = [], []
+    lessons, problems = [], folder_problems(content_dir, exercises_dir)
+    if not content_dir.is_dir():
+        raise SpecError(problems)
     for lesson_id in lesson_ids(content_dir):
         try:
             lessons.append(load_lesson(lesson_id, content_dir, exercises_dir))

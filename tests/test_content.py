@@ -27,6 +27,10 @@ REQUIRED_IDEAS = {
               "what research says about the alliance and outcome", "the five benefits at a glance",
               "how to use the collection: self-study, a seminar, or the exported pages",
               "how answers are kept private", "looking after yourself"],
+    "01-trust-and-safety": ["what trust and safety are", "a confidential, non-judgemental space",
+                            "making it safe to share fears and vulnerabilities",
+                            "safety helps a client reflect and explore emotions",
+                            "working through painful experiences", "growth and resilience"],
     "02-empathy-and-validation": ["active listening", "empathic responses that show the client has been understood",
                                   "validating emotions, experiences and perspective", "feeling heard and less alone",
                                   "self-esteem and self-acceptance growing from being understood",
@@ -58,6 +62,11 @@ def test_every_idea_has_a_section_and_an_exercise():
     assert coverage.check(list(LESSONS.values()), coverage.load()) == []
 
 
+def test_every_lesson_has_its_required_ideas_listed():
+    """Otherwise a lesson's coverage check silently never runs."""
+    assert sorted(REQUIRED_IDEAS) == lesson_ids()
+
+
 @pytest.mark.parametrize("lesson_id", REQUIRED_IDEAS)
 def test_the_map_lists_every_required_idea(lesson_id):
     mapped = [entry["idea"] for entry in coverage.load()[lesson_id]]
@@ -83,7 +92,19 @@ def test_the_map_names_a_missing_section_and_exercise():
 
 @pytest.mark.parametrize("lesson_id", LESSONS)
 def test_references_have_doi_or_isbn_and_every_figure_is_cited(lesson_id):
-    assert references.check_lesson(CONTENT_DIR / f"{lesson_id}.md") == []
+    assert references.check_lesson(CONTENT_DIR / f"{lesson_id}.md", EXERCISES_DIR / f"{lesson_id}.yaml") == []
+
+
+def test_a_figure_in_an_exercise_needs_its_citation_too(tmp_path):
+    lesson = OPENING
+    original = (EXERCISES_DIR / f"{lesson}.yaml").read_text(encoding="utf-8")
+    assert " (Flückiger et al., 2018)" in original
+    changed = tmp_path / f"{lesson}.yaml"
+    changed.write_text(original.replace(" (Flückiger et al., 2018)", "", 1), encoding="utf-8")
+    problems = references.check_lesson(CONTENT_DIR / f"{lesson}.md", changed)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{changed}, exercise 'rf-reading-research', field 'examples[0]': the figure ")
+    assert "has no citation beside it that the lesson's References resolve" in problems[0]
 
 
 def test_citations_are_found_in_their_usual_forms():

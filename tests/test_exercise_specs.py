@@ -148,3 +148,85 @@ def test_published_schema_rejects_an_unknown_type():
     bad = {"lesson": "01-x", "exercises": [{"id": "a", "type": "nope", "title": "t", "prompt": "p"}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+# Every failure names the file, the exercise and the field.
+
+def insert_after(path: Path, anchor: str, line: str) -> int:
+    """Put `line` after the first line holding `anchor`, with the same indent; its line number."""
+    lines = path.read_text().splitlines(keepends=True)
+    at = next(n for n, text in enumerate(lines) if anchor in text)
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines.insert(at + 1, indent + line + "\n")
+    path.write_text("".join(lines))
+    return at + 2
+
+
+def test_a_duplicate_key_in_an_exercise_is_an_error(sources):
+    inserted = insert_after(spec_file(sources), "title: A time you felt safe", "prompt: Write something else.")
+    [message] = problems(sources)
+    assert message.endswith(f"exercises/{LESSON}.yaml, exercise 'ts-safe-space', field 'prompt': "
+                            f"is given twice (lines {inserted} and {inserted + 1}); keep one")
+
+
+def test_a_duplicate_key_nested_in_an_option_names_its_path(sources):
+    edit(sources, lambda ex: None)  # the file as yaml.safe_dump writes it: one key a line
+    insert_after(spec_file(sources), "feedback:", "feedback: A second feedback.")
+    [message] = problems(sources)
+    assert "exercise 'ts-scenario', field 'options[0].feedback': is given twice" in message
+
+
+def test_a_duplicate_key_in_a_lesson_front_matter_is_an_error(sources):
+    content = sources / "content" / f"{LESSON}.md"
+    insert_after(content, "title: Trust and safety", "title: Trust and safety, again")
+    [message] = problems(sources)
+    assert f"content/{LESSON}.md, field 'title': is given twice in the front matter (lines 2 and 3)" in message
+
+
+def test_an_unclosed_facilitator_block_is_an_error(sources):
+    content = sources / "content" / f"{LESSON}.md"
+    text = content.read_text()
+    lines = text.splitlines()
+    content.write_text(text + "\n:::{facilitator} A last note\nRemember the break.\n")
+    [message] = problems(sources)
+    assert f"content/{LESSON}.md: line {len(lines) + 2} opens ':::{{facilitator}} A last note' but it is never closed" in message
+
+
+def test_exercises_that_are_not_mappings_get_one_message_each(sources):
+    spec_file(sources).write_text(f"lesson: {LESSON}\nexercises:\n  - ts-safe-space\n  - ts-rating\n")
+    messages = problems(sources)
+    assert len(messages) == 2, messages
+    for n, message in enumerate(messages, start=1):
+        assert message.endswith(f"exercises/{LESSON}.yaml, exercise '#{n}': each exercise must be a mapping of fields")
+
+
+def test_an_unknown_field_inside_an_option_keeps_its_path(sources):
+    def spoil(ex):
+        scenario = next(e for e in ex if e["type"] == "scenario")
+        scenario["options"][1]["colour"] = "blue"
+        scenario["options"][2]["size"] = "large"
+        scenario["options"][2]["shape"] = "round"
+    edit(sources, spoil)
+    messages = problems(sources)
+    for field in ("options[1].colour", "options[2].size", "options[2].shape"):
+        assert any(m.endswith(f"exercise 'ts-scenario', field '{field}': is not a known field for this exercise type")
+                   for m in messages), messages
+
+
+# Unsafe markup in a lesson.
+
+@pytest.mark.parametrize("snippet, what", [
+    ("<script>alert('hi')</script>", "has a <script> element"),
+    ('<img src="x.png" onerror="alert(1)">', "has an event-handler attribute 'onerror' on <img>"),
+    ("<p>Read <a href='https://example.org' onclick='steal()'>this</a>.</p>", "has an event-handler attribute 'onclick' on <a>"),
+    ("[Open the form](javascript:alert(document.cookie))", "has a script URL"),
+    ("[Open the form](JaVa&#115;cript:alert(1))", "has a script URL"),
+    ('<a href="  javascript:alert(1)">x</a>', "has a script URL in the 'href' attribute of <a>"),
+    ('<iframe src="https://example.org"></iframe>', "has an <iframe> element"),
+])
+def test_script_in_a_lesson_is_refused_with_the_file_and_line(sources, snippet, what):
+    content = sources / "content" / f"{LESSON}.md"
+    line = insert_after(content, "# Trust and safety", snippet)
+    [message] = problems(sources)
+    assert f"content/{LESSON}.md: line {line} {what}" in message, message
+    assert "would run in every reader's browser" in message

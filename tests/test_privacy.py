@@ -3,9 +3,12 @@ or writes the learner's real journal."""
 
 import json
 import os
+import re
+import shutil
 import tempfile
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from alliance.execute import execute
@@ -96,3 +99,111 @@ def test_pytest_runs_with_an_isolated_journal():
     from alliance.journal import default_path
 
     assert default_path().is_relative_to(tempfile.gettempdir())
+
+
+# A lesson run and saved in JupyterLab is never published.
+
+JUPYTERLAB_MARKER = "TYPED-IN-JUPYTERLAB-4c1d"
+ANSWER_EVERYTHING = f'''
+import ipywidgets
+for exercise in lesson.exercises.values():
+    for control in exercise.controls.values():
+        if isinstance(control, (ipywidgets.Text, ipywidgets.Textarea)):
+            control.value = "{JUPYTERLAB_MARKER}"
+        elif hasattr(control, "index"):
+            control.index = 1  # a chosen option or a rating
+        elif isinstance(control.value, bool):
+            control.value = True  # a tick
+'''
+
+
+def lesson_workspace(root, lesson_id=LESSON):
+    from alliance.paths import CONTENT_DIR, EXERCISES_DIR
+
+    for name, folder, suffix in (("content", CONTENT_DIR, ".md"), ("exercises", EXERCISES_DIR, ".yaml")):
+        (root / name).mkdir(parents=True)
+        shutil.copy(folder / f"{lesson_id}{suffix}", root / name)
+    return {"content_dir": root / "content", "exercises_dir": root / "exercises",
+            "notebooks_dir": root / "notebooks", "site_dir": root / "site"}
+
+
+@pytest.fixture(scope="module")
+def built_lesson(tmp_path_factory):
+    """One lesson built for real, as `make html` builds it."""
+    from alliance.build import build
+
+    root = tmp_path_factory.mktemp("jupyterlab")
+    build(quiet=True, **lesson_workspace(root / "template"))
+    return root / "template"
+
+
+def run_as_jupyterlab(path, journal_path, keep_widget_state: bool) -> None:
+    """What a learner does in `make lab`: run all cells, answer every exercise, save."""
+    notebook = nbformat.read(path, as_version=4)
+    typing = nbformat.v4.new_code_cell(ANSWER_EVERYTHING)
+    notebook.cells.append(typing)
+    NotebookClient(notebook, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute(
+        env={**os.environ, "ALLIANCE_JOURNAL": str(journal_path)})
+    notebook.cells.remove(typing)  # the learner typed into the widgets, not into a cell
+    if not keep_widget_state:
+        del notebook.metadata["widgets"]
+    nbformat.write(notebook, path)
+
+
+@pytest.mark.parametrize("keep_widget_state", [True, False], ids=["widget-state-saved", "widget-state-not-saved"])
+def test_a_lesson_run_and_saved_in_jupyterlab_is_never_published(built_lesson, tmp_path, journal_path, keep_widget_state):
+    from alliance import export
+    from alliance.build import build, is_current
+
+    shutil.copytree(built_lesson, tmp_path / "ws")
+    dirs = {k: tmp_path / "ws" / v.name for k, v in lesson_workspace(tmp_path / "unused").items()}
+    path = dirs["notebooks_dir"] / f"{LESSON}.ipynb"
+    run_as_jupyterlab(path, journal_path, keep_widget_state)
+    saved = path.read_text(encoding="utf-8")
+    assert (JUPYTERLAB_MARKER in saved) == keep_widget_state  # the learner's answers are in the file
+    lesson = load_lesson(LESSON, dirs["content_dir"], dirs["exercises_dir"])
+    assert not is_current(path, build_notebook(lesson))  # `alliance check` says so too
+
+    build(quiet=True, **dirs)
+
+    for folder in (dirs["notebooks_dir"], dirs["site_dir"]):
+        for file in folder.rglob("*"):
+            if file.is_file():
+                assert JUPYTERLAB_MARKER.encode() not in file.read_bytes(), file
+    rebuilt = nbformat.read(path, as_version=4)
+    assert export.answers_in(rebuilt) == []  # no choice, tick or rating either
+    assert nbformat.read(dirs["site_dir"] / "notebooks" / path.name, as_version=4) == rebuilt
+    for edition in export.EDITIONS:
+        page = (dirs["site_dir"] / edition / f"{LESSON}.html").read_text(encoding="utf-8")
+        for ident in lesson.exercises:
+            assert f"alliance-id-{ident}" in page, (edition, ident)  # every exercise is still on the page
+
+
+def widget_models(notebook):
+    return notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+
+
+@pytest.mark.parametrize("answer", ["typed text", "a chosen option", "a tick", "a rating"])
+def test_export_refuses_a_widget_state_holding_an_answer(built_lesson, answer):
+    from alliance import export
+
+    notebook = nbformat.read(built_lesson / "notebooks" / f"{LESSON}.ipynb", as_version=4)
+    assert export.answers_in(notebook) == []
+    kinds = {"typed text": ("TextareaModel", "value", "my answer"), "a chosen option": ("RadioButtonsModel", "index", 1),
+             "a tick": ("CheckboxModel", "value", True), "a rating": ("RadioButtonsModel", "index", 0)}
+    model_name, key, value = kinds[answer]
+    scale = answer == "a rating"
+    model = next(m for m in widget_models(notebook).values() if m["model_name"] == model_name
+                 and any(c.startswith("alliance-field-") for c in m["state"].get("_dom_classes", []))
+                 and ("alliance-scale" in m["state"]["_dom_classes"]) == scale)
+    model["state"][key] = value
+    field = next(c for c in model["state"]["_dom_classes"] if c.startswith("alliance-field-")).removeprefix("alliance-field-")
+    with pytest.raises(export.AnswerError) as caught:
+        export.export(notebook, "learner")
+    message = str(caught.value)
+    named = re.match(rf"notebooks/{LESSON}\.ipynb, exercise '([^']+)', field '{field}': ", message)
+    assert named and "\n" not in message, message
+    exercise = load_lesson(LESSON).exercises[named.group(1)]  # the exercise the answer belongs to
+    assert field in [f.name for f in exercise.fields()]
+    assert exercise.name == {"a rating": "rating", "a tick": "checklist"}.get(answer, exercise.name)

@@ -77,13 +77,45 @@ def test_site_holds_one_shared_copy_of_the_assets(site):
         assert len(html) < len((site / "assets" / "embed-amd.js").read_text())  # linked, not copied in
 
 
+def lesson_text(html: str) -> str:
+    """The words of a page's lesson, as a reader sees them: no scripts, styles or navigation."""
+    main = html.split('<main id="alliance-lesson">', 1)[1].split("</main>", 1)[0]
+    main = re.sub(r"<(script|style|nav)\b.*?</\1>", " ", main, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", main).split())
+
+
+def learner_edition_problems(html: str, learner_page: str) -> list[str]:
+    """Why a page is not the learner edition of the lesson whose learner page is given."""
+    problems = []
+    body = re.search(r"<body[^>]*>", html).group(0)
+    if "alliance-learner" not in body or "alliance-facilitator" in body:
+        problems.append(f"not marked as the learner edition: {body}")
+    if re.search(r'class="[^"]*celltag_facilitator', html) or "For facilitators" in html:
+        problems.append("holds notes for facilitators")
+    if '<p class="alliance-edition">Learner edition.</p>' not in html:
+        problems.append("does not say it is the learner edition")
+    if lesson_text(html) != lesson_text(learner_page):
+        problems.append("its lesson reads differently from the learner page")
+    return problems
+
+
 def test_single_file_pages_carry_everything_inline(site):
     pages = sorted((site / "single-file").glob("*.html"))
     assert [p.stem for p in pages] == LESSONS
     for page in pages:
         html = page.read_text()
         assert not re.findall(r"""<script[^>]*\ssrc=|<link[^>]*stylesheet""", html), page
-        assert 'id="alliance-widget-renderer"' in html and "Facilitator" not in html.split("<main")[1][:200]
+        assert 'id="alliance-widget-renderer"' in html
+
+
+def test_single_file_pages_are_the_learner_edition_throughout(site):
+    for lesson in LESSONS:
+        learner = (site / "learner" / f"{lesson}.html").read_text()
+        single = (site / "single-file" / f"{lesson}.html").read_text()
+        assert learner_edition_problems(single, learner) == [], lesson
+        # The check can see a facilitator page: without this, it would prove nothing.
+        facilitator = (site / "facilitator" / f"{lesson}.html").read_text()
+        assert len(learner_edition_problems(facilitator, learner)) == 4, lesson
 
 
 def test_index_shows_reading_time_and_how_to_use(site):

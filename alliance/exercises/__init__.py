@@ -85,25 +85,40 @@ def file_schema() -> dict:
     }
 
 
-def _field_path(error: jsonschema.ValidationError) -> str:
+def field_path(parts) -> str:
+    """A field's path as an author writes it: options[1].feedback."""
     path = ""
-    for part in error.absolute_path:
+    for part in parts:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    if error.validator == "required":
-        missing = error.message.split("'")[1]
-        return f"{path}.{missing}" if path else missing
-    if error.validator == "additionalProperties":
-        extra = error.message.split("'")[1]
-        return f"{path}.{extra}" if path else extra
     return path
 
 
-def _messages(error: jsonschema.ValidationError) -> str:
+def _named_fields(error: jsonschema.ValidationError) -> list[str]:
+    """The fields a `required` or `additionalProperties` error is about, each on its own:
+    the schema and the instance say which, whatever the message's wording."""
+    if not isinstance(error.instance, dict):
+        return []
     if error.validator == "required":
-        return "is required but missing"
+        return [name for name in error.validator_value if name not in error.instance]
     if error.validator == "additionalProperties":
-        return "is not a known field for this exercise type"
-    return error.message
+        known = set(error.schema.get("properties", {}))
+        return [name for name in error.instance if name not in known]
+    return []
+
+
+def _order(error: jsonschema.ValidationError) -> list[tuple]:
+    return [(0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in error.absolute_path]
+
+
+def _problems(error: jsonschema.ValidationError, file: str, name: str) -> list[SpecProblem]:
+    parts = list(error.absolute_path)
+    named = _named_fields(error)
+    if error.validator == "required" and named:
+        return [SpecProblem(file, name, field_path([*parts, f]), "is required but missing") for f in named]
+    if error.validator == "additionalProperties" and named:
+        return [SpecProblem(file, name, field_path([*parts, f]), "is not a known field for this exercise type")
+                for f in named]
+    return [SpecProblem(file, name, field_path(parts), error.message)]
 
 
 @cache
@@ -124,11 +139,78 @@ def check_exercise(spec: object, position: int, file: str) -> list[SpecProblem]:
     cls = TYPES[kind]
     validator = _validator(kind)
     problems = [
-        SpecProblem(file, name, _field_path(e), _messages(e))
-        for e in sorted(validator.iter_errors(spec), key=lambda e: list(e.absolute_path))
+        problem
+        for e in sorted(validator.iter_errors(spec), key=_order)
+        for problem in _problems(e, file, name)
     ]
     if not problems:
         problems = [SpecProblem(file, name, field, message) for field, message in cls.check(spec)]
+    return problems
+
+
+def read_source(path: Path) -> str:
+    """A source file's text. Sources are UTF-8: anything else (UTF-16 from a word processor,
+    Windows-1252 from an old editor) is an error naming the file and where the first bad byte is."""
+    file = shown(path)
+    raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw:
+        line = raw[: max(raw.find(b"\x00"), 0)].count(b"\n") + 1
+        raise SpecError([SpecProblem(file, "", "", f"is saved as UTF-16, not UTF-8 (from line {line}); "
+                                     "save the file as UTF-8")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        line = raw[:line_start].count(b"\n") + 1
+        column = len(raw[line_start:error.start].decode("utf-8", errors="replace")) + 1
+        raise SpecError([SpecProblem(file, "", "", f"is not UTF-8 text: line {line}, column {column} holds a byte "
+                                     f"(0x{raw[error.start]:02x}) that UTF-8 cannot read; save the file as UTF-8")]) from None
+
+
+def _duplicates(node: yaml.Node, path: list) -> list[tuple[list, str, int, int]]:
+    """(path, key, first line, repeated line) for each key a mapping gives twice, at any depth."""
+    found = []
+    if isinstance(node, yaml.MappingNode):
+        lines: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            if name in lines:
+                found.append((path, name, lines[name], key.start_mark.line + 1))
+            else:
+                lines[name] = key.start_mark.line + 1
+            found += _duplicates(value, [*path, name])
+    elif isinstance(node, yaml.SequenceNode):
+        for n, item in enumerate(node.value):
+            found += _duplicates(item, [*path, n])
+    return found
+
+
+def load_yaml(text: str, file: str) -> tuple[object, list[tuple[list, str, int, int]]]:
+    """YAML with its duplicate keys, which PyYAML would otherwise drop silently (the last one wins)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        duplicates = _duplicates(node, []) if node is not None else []
+        return loader.construct_document(node) if node is not None else None, duplicates
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or str(error)
+        raise SpecError([SpecProblem(file, "", "", f"is not valid YAML{where}: {reason}")]) from None
+    finally:
+        loader.dispose()
+
+
+def _duplicate_problems(duplicates, specs: object, file: str) -> list[SpecProblem]:
+    problems = []
+    for path, key, first, again in duplicates:
+        exercise = ""
+        if len(path) >= 2 and path[0] == "exercises" and isinstance(specs, list) and isinstance(path[1], int):
+            spec = specs[path[1]] if path[1] < len(specs) else None
+            exercise = str(spec.get("id") or f"#{path[1] + 1}") if isinstance(spec, dict) else f"#{path[1] + 1}"
+            path = path[2:]
+        problems.append(SpecProblem(file, exercise, field_path([*path, key]),
+                                    f"is given twice (lines {first} and {again}); keep one"))
     return problems
 
 
@@ -136,18 +218,14 @@ def load_exercise_file(path: Path) -> dict[str, ExerciseType]:
     """Read, check and instantiate a lesson's exercises, in file order, keyed by id."""
     file = shown(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = read_source(path)
     except FileNotFoundError:
         raise SpecError([SpecProblem(file, "", "", "file not found")]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
-        raise SpecError([SpecProblem(file, "", "", f"is not valid YAML{where}: {reason}")]) from None
+    data, duplicates = load_yaml(text, file)
 
     if not isinstance(data, dict):
         raise SpecError([SpecProblem(file, "", "", "must be a mapping with 'lesson' and 'exercises'")])
-    problems: list[SpecProblem] = []
+    problems: list[SpecProblem] = _duplicate_problems(duplicates, data.get("exercises"), file)
     if data.get("lesson") != path.stem:
         problems.append(SpecProblem(file, "", "lesson", f"must be '{path.stem}', the file's name"))
     for key in sorted(set(data) - {"lesson", "exercises", "$schema"}):
@@ -161,6 +239,8 @@ def load_exercise_file(path: Path) -> dict[str, ExerciseType]:
     for position, spec in enumerate(specs, start=1):
         problems += check_exercise(spec, position, file)
         ident = spec.get("id") if isinstance(spec, dict) else None
+        if not isinstance(ident, str):
+            continue  # already reported: not a mapping, or an id that is missing or not text
         if ident in seen:
             problems.append(SpecProblem(file, ident, "id", "is used by more than one exercise"))
         seen.add(ident)

@@ -6,7 +6,7 @@ import html
 
 import ipywidgets as widgets
 
-from ..journal import default_export_dir, export_files
+from ..journal import JournalError, cause, default_export_dir, export_files
 from .base import ExerciseType
 
 
@@ -39,33 +39,47 @@ class JournalExport(ExerciseType):
         return self.card(widgets.HBox([self.button, self.delete]), self.confirmation, self.status)
 
     def connect_journal(self, journal, flush) -> None:
+        def say(sentence: str, extra: str = "") -> None:
+            self.status.value = f'<p class="alliance-status" role="status">{html.escape(sentence)}</p>{extra}'
+
         def save(_):
+            folder = default_export_dir()
             try:
                 flush()
                 answers = journal.answers()
-                files = export_files(answers, default_export_dir())
+                files = export_files(answers, folder)
+            except JournalError as error:
+                say(f"Your journal could not be saved as files: {error}")
+                return
             except OSError as error:
-                self.status.value = (f'<p class="alliance-status" role="status">Your journal could not be saved: '
-                                     f"{html.escape(str(error))}. Nothing was lost; your answers are still in the journal.</p>")
+                say(f"Your journal could not be saved to {folder}, because {cause(error)}. "
+                    "Nothing was lost; your answers are still in the journal.")
                 return
             listed = "".join(f"<li><code>{html.escape(str(f))}</code></li>" for f in files)
-            self.status.value = (f'<p class="alliance-status" role="status">Saved {len(answers)} answer(s). '
-                                 f"Your journal is in these files, ready to keep or to share if you choose:</p><ul>{listed}</ul>")
+            kept = ""
+            if journal.problem or journal.unsaved:
+                kept = (" Some of these answers are kept only in this lesson, not in your journal, "
+                        "so these files are your copy of them.")
+            say(f"Saved {len(answers)} answer(s).{kept} Your journal is in these files, ready to keep or to share "
+                "if you choose:", f"<ul>{listed}</ul>")
 
         def ask(_):
             self.confirmation.layout.display = "flex"
 
         def keep(_):
             self.confirmation.layout.display = "none"
-            self.status.value = '<p class="alliance-status" role="status">Nothing was deleted.</p>'
+            say("Nothing was deleted.")
 
         def delete(_):
             self.confirmation.layout.display = "none"
             flush()
-            count = journal.clear()
-            self.status.value = (f'<p class="alliance-status" role="status">Deleted {count} answer(s) from this computer. '
-                                 "Lessons that are still open show your old answers until you close them; "
-                                 "close them without typing, or those answers will be saved again.</p>")
+            try:
+                count = journal.clear()
+            except JournalError as error:
+                say(f"Nothing was deleted: {error}")
+                return
+            say(f"Deleted {count} answer(s) from this computer. Lessons that are still open show your old answers "
+                "until you close them; close them without typing, or those answers will be saved again.")
 
         self.button.on_click(save)
         self.delete.on_click(ask)

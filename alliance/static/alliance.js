@@ -1,10 +1,16 @@
 /* Exported lesson pages, with no kernel: keep every answer in this browser's localStorage,
    restore it on reload, download all answers as the same Markdown `alliance journal export`
    writes, clear them after confirmation, draw the closing profile, and fill accessibility
-   gaps in the widgets. Learner text is only ever set as text, never as HTML. */
+   gaps in the widgets. Learner text is only ever set as text, never as HTML.
+
+   Nothing is lost silently: a save that fails (storage full or switched off) is told beside
+   the exercise and leaves no older copy behind to come back as if current; a download holds
+   what is on the page even when storage keeps nothing; clearing cancels saves still pending;
+   a damaged entry is skipped, counted and reported, never fatal. */
 (function () {
   'use strict';
   var PREFIX = 'alliance:answer:';
+  var CLEARED = 'alliance:cleared';  // set for a moment, so other open lessons clear too
   var JOURNAL_TITLE = 'My reflective journal: the therapeutic relationship';
   var PRIVACY_LINE = 'These are my own reflections, exported from my private journal. ' +
     'I choose whether and with whom to share them.';
@@ -25,6 +31,8 @@
     document.querySelectorAll('.alliance-answers-status').forEach(function (el) { el.textContent = message; });
   }
 
+  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
+
   // ---- Answers, keyed by lesson, exercise and field, as in the journal. ----
 
   function key(exercise, field) { return PREFIX + page.lesson + ':' + exercise.id + ':' + field.name; }
@@ -34,43 +42,144 @@
     if (value === null || value === undefined) return '';
     if (words.kind === 'scale') return value + ' of ' + words.max;
     if (words.kind === 'tick') return value ? 'Ticked' : 'Not ticked';
-    if (words.kind === 'choice') return words.options[value];
+    if (words.kind === 'choice') return typeof value === 'string' ? value : String(words.options[value]);
     return String(value);
   }
 
-  function save(exercise, field, value) {
-    if (!store) return;
-    store.setItem(key(exercise, field), JSON.stringify({
+  function entry(exercise, field, value) {
+    return {
       lesson: page.lesson, exercise: exercise.id, field: field.name, value: value,
       shown: shown(field, value), label: field.label, lesson_title: page.title,
       exercise_title: exercise.title, position: exercise.position, field_position: field.position,
       updated_at: new Date().toISOString()
-    }));
-    drawProfile();
+    };
   }
 
-  function saved(exercise, field) {
-    if (!store) return undefined;
+  var TEXTS = ['lesson', 'exercise', 'field', 'shown', 'label', 'lesson_title', 'exercise_title', 'updated_at'];
+
+  function wellFormed(e, k) {  // every field the journal has, kept under its own key
+    return e !== null && typeof e === 'object' && !Array.isArray(e) &&
+      TEXTS.every(function (name) { return typeof e[name] === 'string'; }) &&
+      Number.isInteger(e.position) && Number.isInteger(e.field_position) &&
+      Object.prototype.hasOwnProperty.call(e, 'value') &&
+      k === PREFIX + e.lesson + ':' + e.exercise + ':' + e.field;
+  }
+
+  function parsed(k) {
     try {
-      var item = store.getItem(key(exercise, field));
-      return item === null ? undefined : JSON.parse(item).value;
-    } catch (e) { return undefined; }
+      var e = JSON.parse(store.getItem(k));
+      return wellFormed(e, k) ? e : null;
+    } catch (err) { return null; }
   }
 
-  function allAnswers() {
-    var answers = [];
-    if (!store) return answers;
+  function storedKeys() {
+    var keys = [];
+    if (!store) return keys;
     for (var i = 0; i < store.length; i++) {
       var k = store.key(i);
-      if (k && k.indexOf(PREFIX) === 0 && k !== PREFIX + 'probe') {
-        try { answers.push(JSON.parse(store.getItem(k))); } catch (e) { /* skip a damaged entry */ }
-      }
+      if (k && k.indexOf(PREFIX) === 0 && k !== PREFIX + 'probe') keys.push(k);
     }
+    return keys;
+  }
+
+  function sorted(answers) {
     function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
     return answers.sort(function (a, b) {
       return cmp(a.lesson, b.lesson) || a.position - b.position || cmp(a.exercise, b.exercise) ||
         a.field_position - b.field_position || cmp(a.field, b.field);
     });
+  }
+
+  // Every answer kept in this browser, from every lesson; damaged entries are counted, not read.
+  function kept() {
+    var answers = [], damaged = 0;
+    storedKeys().forEach(function (k) {
+      var e = parsed(k);
+      if (e) answers.push(e); else damaged += 1;
+    });
+    return {answers: sorted(answers), damaged: damaged};
+  }
+
+  function allAnswers() { return kept().answers; }
+
+  function saved(exercise, field) {
+    if (!store) return undefined;
+    var e = parsed(key(exercise, field));
+    return e ? e.value : undefined;
+  }
+
+  // ---- Saving: after each change, told beside the exercise when it fails. ----
+
+  var onPage = {};    // key -> the answer as it stands on this page, kept or not
+  var pending = {};   // key -> {timer, run}: saves waiting for the control to settle
+  var clearing = false;
+
+  function problemElement(card) {
+    var el = card.querySelector('.alliance-save-problem');
+    if (!el) {
+      el = document.createElement('p');
+      el.className = 'alliance-save-problem';
+      el.setAttribute('role', 'status');
+      card.appendChild(el);
+    }
+    return el;
+  }
+
+  var failures = {};  // exercise id -> {field name: message}
+
+  function tell(card, exercise, fieldName, message) {
+    var failed = failures[exercise.id] = failures[exercise.id] || {};
+    if (message) failed[fieldName] = message; else delete failed[fieldName];
+    var el = problemElement(card);
+    var names = Object.keys(failed);
+    el.textContent = names.length ? failed[names[names.length - 1]] : '';
+  }
+
+  function save(card, exercise, field, value) {
+    var k = key(exercise, field);
+    var e = entry(exercise, field, value);
+    onPage[k] = e;
+    if (!store) return;
+    try {
+      store.setItem(k, JSON.stringify(e));
+      tell(card, exercise, field.name, '');
+    } catch (err) {
+      var removed = true;
+      try { store.removeItem(k); } catch (err2) { removed = false; }  // never a stale answer after a reload
+      var full = err && (err.name === 'QuotaExceededError' || err.code === 22);
+      tell(card, exercise, field.name, 'This answer could not be kept in this browser' +
+        (full ? ' because its storage is full' : '') +
+        (removed ? ', and the older copy was removed so it cannot come back by mistake. '
+          : ', and an older copy may come back if you reload the page. ') +
+        'Download your answers now, or ' +
+        ((field.words || {kind: 'text'}).kind === 'text' ? 'copy this text somewhere safe.' : 'note your answer somewhere safe.'));
+    }
+    drawProfile();
+  }
+
+  function schedule(card, exercise, field, el) {
+    if (clearing) return;
+    var k = key(exercise, field);
+    if (pending[k]) clearTimeout(pending[k].timer);
+    var run = function () {
+      delete pending[k];
+      if (!clearing) save(card, exercise, field, readValue(el, field));
+    };
+    // The widget updates its control in the same event; read it once that has happened.
+    pending[k] = {timer: setTimeout(run, 0), run: run};
+  }
+
+  function flushPending() {
+    Object.keys(pending).forEach(function (k) {
+      var p = pending[k];
+      clearTimeout(p.timer);
+      p.run();
+    });
+  }
+
+  function cancelPending() {
+    clearing = true;
+    Object.keys(pending).forEach(function (k) { clearTimeout(pending[k].timer); delete pending[k]; });
   }
 
   // ---- One control per field; the widget views listen to the same DOM events a learner makes. ----
@@ -114,12 +223,11 @@
       var el = fieldElement(card, field);
       var value = saved(exercise, field);
       if (value !== undefined) writeValue(el, field, value);
-      var remember = function () {
-        setTimeout(function () { save(exercise, field, readValue(el, field)); }, 0);
-      };
+      var remember = function () { schedule(card, exercise, field, el); };
       el.addEventListener('input', remember);
       el.addEventListener('change', remember);
     });
+    problemElement(card);  // an empty live region from the start, so a message is announced
     card.dataset.allianceBound = 'true';
   }
 
@@ -206,6 +314,7 @@
     var ratings = JSON.parse(source.dataset.ratings);
     var values = {};
     allAnswers().forEach(function (a) { values[a.lesson + ':' + a.exercise + ':' + a.field] = a.value; });
+    Object.keys(onPage).forEach(function (k) { values[k.slice(PREFIX.length)] = onPage[k].value; });  // kept or not
     document.querySelectorAll('.alliance-profile-chart tr[data-benefit]').forEach(function (row) {
       var raw = [], fractions = [], tops = {}, total = 0;
       (ratings[row.dataset.benefit] || []).forEach(function (r) {
@@ -232,9 +341,33 @@
     });
   }
 
-  // ---- Download and clear. ----
+  // ---- The journal as Markdown, byte for byte as to_markdown() in alliance/journal.py. ----
 
-  function escapeHtml(text) { return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+  // Whatever the learner typed must read as typed in any Markdown viewer: never a link,
+  // heading, rule, list, code, table or HTML. See to_markdown() for the rules.
+  var PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+  var ALWAYS = '\\`*_[]{}#+=|~$^<>&', SOFT = '.:@';
+  var ENTITIES = {'<': '&lt;', '>': '&gt;', '&': '&amp;', ' ': '&#32;', '\t': '&#9;'};
+
+  function lineText(line) {
+    line = line.replace(/[ \t]+$/, '');
+    var rest = line.replace(/^[ \t]+/, '');
+    var out = line.slice(0, line.length - rest.length).split('').map(function (c) { return ENTITIES[c]; }).join('');
+    var digits = /^[0-9]*/.exec(rest)[0].length;
+    var marker = digits && (rest[digits] === '.' || rest[digits] === ')') ? digits : -1;  // "1." or "1)"
+    for (var n = 0; n < rest.length; n++) {
+      var c = rest[n], following = n + 1 < rest.length ? rest[n + 1] : '';
+      if (ALWAYS.indexOf(c) >= 0 || (n === 0 && PUNCTUATION.indexOf(c) >= 0) || n === marker ||
+          (SOFT.indexOf(c) >= 0 && following !== '' && following !== ' ' && following !== '\t')) {
+        out += ENTITIES[c] || '\\' + c;
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  function oneLine(text) { return splitLines(text).map(lineText).join(' '); }  // a title or a label
 
   function splitLines(text) {  // as Python's str.splitlines()
     if (text === '') return [];
@@ -253,39 +386,78 @@
     var out = ['# ' + JOURNAL_TITLE, '', 'Exported on ' + day + '. ' + PRIVACY_LINE, ''];
     var lesson = null, exercise = null;
     answers.filter(function (a) { return String(a.shown).trim() !== ''; }).forEach(function (a) {
-      if (a.lesson !== lesson) { lesson = a.lesson; exercise = null; out.push('## ' + escapeHtml(a.lesson_title), ''); }
-      if (a.exercise !== exercise) { exercise = a.exercise; out.push('### ' + escapeHtml(a.exercise_title), ''); }
-      out.push('**' + escapeHtml(a.label) + '**', '');
-      splitLines(escapeHtml(String(a.shown))).forEach(function (line) { out.push(line ? '> ' + line : '>'); });
+      if (a.lesson !== lesson) { lesson = a.lesson; exercise = null; out.push('## ' + oneLine(a.lesson_title), ''); }
+      if (a.exercise !== exercise) { exercise = a.exercise; out.push('### ' + oneLine(a.exercise_title), ''); }
+      out.push('**' + oneLine(a.label) + '**', '');
+      splitLines(String(a.shown)).forEach(function (line) {
+        var text = lineText(line);
+        out.push(text ? '> ' + text : '>');
+      });
       out.push('');
     });
     if (out.length === 4) out.push('_No answers yet._', '');
     return out.join('\n');
   }
 
+  // ---- Download and clear. ----
+
+  // What to download: every answer kept in this browser, with this page's own answers as
+  // they stand on the page (kept or not: storage may be full or switched off).
+  function journalAnswers() {
+    flushPending();
+    var found = kept(), byKey = {};
+    found.answers.forEach(function (a) { byKey[PREFIX + a.lesson + ':' + a.exercise + ':' + a.field] = a; });
+    Object.keys(onPage).forEach(function (k) { byKey[k] = onPage[k]; });
+    return {answers: sorted(Object.keys(byKey).map(function (k) { return byKey[k]; })), damaged: found.damaged};
+  }
+
+  function damagedNote(n) {
+    return n ? ' ' + plural(n, 'damaged entry', 'damaged entries') + ' in this browser could not be read and ' +
+      (n === 1 ? 'was' : 'were') + ' left out.' : '';
+  }
+
   function download() {
     var day = today();
-    var blob = new Blob([journalMarkdown(allAnswers(), day)], {type: 'text/markdown;charset=utf-8'});
+    var journal = journalAnswers();
+    var blob = new Blob([journalMarkdown(journal.answers, day)], {type: 'text/markdown;charset=utf-8'});
     var link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
     link.download = 'reflective-journal-' + day + '.md';
     document.body.appendChild(link);
     link.click();
     link.remove();
-    status(store ? 'Your answers from every lesson were saved as ' + link.download + '.'
-      : 'This browser keeps no answers, so the download holds only what the page could keep.');
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+    status((store ? 'Your answers from every lesson were saved as ' + link.download + '.'
+      : 'This browser keeps no answers, so ' + link.download + ' holds only the answers on this page.') +
+      damagedNote(journal.damaged));
   }
 
   function clear() {
-    var answers = allAnswers();
     if (!window.confirm('Delete every answer from every lesson kept in this browser? This cannot be undone. ' +
         'Files you downloaded are not touched.')) {
       status('Nothing was deleted.');
       return;
     }
-    answers.forEach(function (a) { store.removeItem(PREFIX + a.lesson + ':' + a.exercise + ':' + a.field); });
-    try { window.sessionStorage.setItem('alliance:cleared', String(answers.length)); } catch (e) { /* no message then */ }
+    cancelPending();  // nothing typed before the click may be written back afterwards
+    var found = kept(), removed = 0;
+    storedKeys().forEach(function (k) {
+      try { store.removeItem(k); removed += 1; } catch (e) { /* counted below */ }
+    });
+    var counts = {answers: found.answers.length, damaged: found.damaged, left: storedKeys().length, kept: !!store};
+    try {
+      store.setItem(CLEARED, String(Date.now()));  // other open lessons clear their pages too
+      store.removeItem(CLEARED);
+    } catch (e) { /* they keep nothing more, in any case */ }
+    try { window.sessionStorage.setItem(CLEARED, JSON.stringify(counts)); } catch (e) { /* no message then */ }
     window.location.reload();  // the exercises start again, empty
+  }
+
+  function clearedMessage(counts) {
+    if (!counts.kept) return 'This browser keeps no answers, so the page was simply emptied.';
+    var message = 'Deleted ' + plural(counts.answers + counts.damaged, 'answer', 'answers') + ' from this browser' +
+      (counts.damaged ? ', ' + counts.damaged + ' of them damaged.' : '.');
+    if (counts.left) message += ' ' + plural(counts.left, 'answer', 'answers') + ' could not be deleted: please try again.';
+    return message;
   }
 
   function wireButtons(root) {
@@ -358,17 +530,27 @@
   document.addEventListener('DOMContentLoaded', function () {
     contents();
     wireButtons(document.querySelector('.alliance-answers'));
+    var cleared = null;
+    try {
+      cleared = JSON.parse(window.sessionStorage.getItem(CLEARED));
+      window.sessionStorage.removeItem(CLEARED);
+    } catch (e) { /* no message then */ }
+    if (cleared && typeof cleared === 'object') status(clearedMessage(cleared));
     if (!store) {
       document.querySelectorAll('.alliance-storage-notice').forEach(function (el) { el.hidden = false; });
     } else {
-      var cleared = null;
-      try { cleared = window.sessionStorage.getItem('alliance:cleared'); window.sessionStorage.removeItem('alliance:cleared'); } catch (e) { /* none */ }
-      if (cleared !== null) status('Deleted ' + cleared + ' answer(s) from this browser.');
-      window.addEventListener('storage', drawProfile);  // another lesson's tab saved a rating
+      window.addEventListener('storage', function (event) {
+        if (event.key === CLEARED && event.newValue !== null) {  // cleared in another lesson's tab
+          cancelPending();
+          window.location.reload();
+        } else {
+          drawProfile();  // another lesson's tab saved a rating
+        }
+      });
     }
     new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
     scan();
   });
 
-  window.allianceJournal = {markdown: journalMarkdown, answers: allAnswers};  // for the browser tests
+  window.allianceJournal = {markdown: journalMarkdown, answers: allAnswers, kept: kept};  // for the browser tests
 })();
