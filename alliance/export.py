@@ -95,6 +95,11 @@ class AnswerError(ValueError):
     """A notebook about to be published holds a learner's answer in its widget state."""
 
 
+# The controls a learner fills in: their value must be empty in anything published.
+INPUT_MODELS = {"TextareaModel", "TextModel", "RadioButtonsModel", "CheckboxModel", "DropdownModel",
+                "ToggleButtonsModel", "SelectModel", "SelectMultipleModel"}
+
+
 def _blank(value) -> bool:
     return value is None or value is False or value == "" or value == [] or value == {}
 
@@ -132,10 +137,14 @@ def answers_in(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
         values = model.get("state", {})
         classes = values.get("_dom_classes", []) or []
         ident = owner.get(model_id, "?")
-        for cls in classes:
-            if cls.startswith("alliance-field-") and not (_blank(values.get("value")) and _blank(values.get("index"))):
-                found.append((ident, cls.removeprefix("alliance-field-")))
+        answered = not (_blank(values.get("value")) and _blank(values.get("index")))
+        fields = [c.removeprefix("alliance-field-") for c in classes if c.startswith("alliance-field-")]
+        if answered and (fields or model.get("model_name") in INPUT_MODELS):
+            # Any control a learner can fill in, whether or not it is a field of its own (a drill's boxes).
+            found.append((ident, fields[0] if fields else str(values.get("description") or model["model_name"])))
         shown = str(values.get("value") or "")
+        if "alliance-score" in classes and re.search(r">\s*[^<\s]", shown):
+            found.append((ident, "score"))
         if "alliance-profile" in classes and 'class="alliance-bar"' in shown:
             found.append((ident, "profile"))
         if re.search(r'class="alliance-status"[^>]*>\s*[^<\s]', shown):

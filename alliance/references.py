@@ -58,8 +58,9 @@ def citations(text: str) -> list[tuple[str, str, str]]:
     """(surname, year, the words as written) for each author-year citation."""
     found = []
     for m in NARRATIVE.finditer(text):
+        surname = re.sub(r"['’]s$", "", m.group(1))  # Bandura's (1977): the name takes the apostrophe
         for year in filter(None, m.group(2, 3)):
-            found.append((m.group(1), year, m.group(0).rstrip(",;)") + ")"))
+            found.append((surname, year, m.group(0).rstrip(",;)") + ")"))
     for m in PARENTHESES.finditer(text):
         for part in m.group(1).split(";"):
             cited = CITED_PART.match(part)

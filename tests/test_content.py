@@ -110,11 +110,12 @@ def test_a_figure_in_an_exercise_needs_its_citation_too(tmp_path):
 def test_citations_are_found_in_their_usual_forms():
     text = ("Bordin (1979) said so. Rogers (1957/2007) agreed. Fonagy and Allison (2014) framed it. "
             "Safran, Muran and Eubanks-Carter (2011) named ruptures (Flückiger et al., 2018; Norcross & Lambert, 2018). "
-            "Feedback helps a little (de Jong et al., 2021), as van der Berg (2020) found.")
+            "Feedback helps a little (de Jong et al., 2021), as van der Berg (2020) found. "
+            "Bandura's (1977) four sources, and O'Brien’s (2019) view.")
     found = {(name, year) for name, year, _ in references.citations(text)}
     assert found == {("Bordin", "1979"), ("Rogers", "1957"), ("Rogers", "2007"), ("Fonagy", "2014"),
                      ("Safran", "2011"), ("Flückiger", "2018"), ("Norcross", "2018"),
-                     ("de Jong", "2021"), ("van der Berg", "2020")}
+                     ("de Jong", "2021"), ("van der Berg", "2020"), ("Bandura", "1977"), ("O'Brien", "2019")}
 
 
 def test_an_uncited_figure_a_stray_citation_and_a_bare_reference_are_reported(tmp_path):

@@ -152,14 +152,14 @@ def test_published_schema_rejects_an_unknown_type():
 
 # Every failure names the file, the exercise and the field.
 
-def insert_after(path: Path, anchor: str, line: str) -> int:
-    """Put `line` after the first line holding `anchor`, with the same indent; its line number."""
+def insert_after(path: Path, anchor: str, line: str, before: bool = False) -> int:
+    """Put `line` after (or before) the first line holding `anchor`, with the same indent; its line number."""
     lines = path.read_text().splitlines(keepends=True)
-    at = next(n for n, text in enumerate(lines) if anchor in text)
+    at = next(n for n, text in enumerate(lines) if text.lstrip().startswith(anchor))  # a key, not words in a prompt
     indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-    lines.insert(at + 1, indent + line + "\n")
+    lines.insert(at + (0 if before else 1), indent + line + "\n")
     path.write_text("".join(lines))
-    return at + 2
+    return at + (1 if before else 2)
 
 
 def test_a_duplicate_key_in_an_exercise_is_an_error(sources):
@@ -171,7 +171,8 @@ def test_a_duplicate_key_in_an_exercise_is_an_error(sources):
 
 def test_a_duplicate_key_nested_in_an_option_names_its_path(sources):
     edit(sources, lambda ex: None)  # the file as yaml.safe_dump writes it: one key a line
-    insert_after(spec_file(sources), "feedback:", "feedback: A second feedback.")
+    # Before the first feedback, whose long text may run on to the next line.
+    insert_after(spec_file(sources), "feedback:", "feedback: A second feedback.", before=True)
     [message] = problems(sources)
     assert "exercise 'ts-scenario', field 'options[0].feedback': is given twice" in message
 

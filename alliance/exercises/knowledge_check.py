@@ -127,7 +127,7 @@ class KnowledgeCheck(ExerciseType):
         self.check_button = widgets.Button(description="Check my answers", button_style="primary", layout=widgets.Layout(width="auto"))
         self.check_button.add_class("alliance-check-answers")
         self.result = widgets.HTML('<p class="alliance-score" role="status"></p>')
-        self.result.add_class("alliance-field-score")
+        self.result.add_class("alliance-score")  # its words show the score: never published
         self.explanations = widgets.Accordion([widgets.HTML("".join(explained))],
                                               titles=("Answers and explanations",), selected_index=None)
         self.explanations.add_class("alliance-explanations")
