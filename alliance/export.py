@@ -68,7 +68,9 @@ def page_css() -> str:
 
 
 def page_js() -> str:
-    return (STATIC / "alliance.js").read_text(encoding="utf-8")
+    """The page script: the core, then one small part per exercise type that needs one."""
+    parts = [STATIC / "alliance.js", *sorted((STATIC / "types").glob("*.js"))]
+    return "\n".join(path.read_text(encoding="utf-8") for path in parts)
 
 
 def own_assets() -> dict[str, str]:

@@ -83,3 +83,23 @@ def test_every_drill_has_two_statements_per_level_and_examples():
         levels = [s["level"] for s in drill.spec["statements"]]
         assert all(levels.count(level) >= 2 for level in ("beginner", "intermediate", "advanced")), drill.id
         assert 2 <= len(drill.spec["criteria"]) <= 3, drill.id
+
+
+def test_true_false_answers_are_balanced():
+    """Otherwise "always False" becomes a strategy too."""
+    answers = [next(o["text"] for o in q["options"] if o["correct"]) for lesson in LESSONS.values()
+               for e in lesson.exercises.values() if e.name == "knowledge-check"
+               for q in e.spec["questions"] if q["kind"] == "true-false"]
+    assert max(answers.count("True"), answers.count("False")) <= 0.6 * len(answers)
+
+
+def test_no_blind_strategy_finds_the_right_answer_to_a_single_choice_question():
+    questions = [(e, q) for lesson in LESSONS.values() for e in lesson.exercises.values()
+                 if e.name == "knowledge-check" for q in e.spec["questions"] if q["kind"] == "single"]
+    chance = statistics.mean(1 / len(q["options"]) for _, q in questions)
+    for pick in (lambda lengths: 0, lambda lengths: lengths.index(max(lengths)), lambda lengths: lengths.index(min(lengths))):
+        hits = 0
+        for exercise, question in questions:
+            options = exercise.shown_options(question)
+            hits += options[pick([len(o["text"]) for o in options])]["correct"]
+        assert hits / len(questions) <= chance + 0.10

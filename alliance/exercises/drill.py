@@ -65,6 +65,10 @@ class Drill(ExerciseType):
         words = {"kind": "attempts", "criteria": self.spec["criteria"], "ratings": RATINGS}
         return [Field(s["id"], f"{LEVELS[s['level']]}: {s['client']}", words) for s in self.spec["statements"]]
 
+    def manifest(self, position: int) -> dict:
+        # The page counts the statements practised at each level, as the kernel does.
+        return {**super().manifest(position), "levels": [s["level"] for s in self.spec["statements"]]}
+
     def build(self, sink) -> widgets.Widget:
         self.sink = sink
         self.kept: dict[str, list[dict]] = {}  # earlier attempts, by statement

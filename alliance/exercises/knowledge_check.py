@@ -86,6 +86,13 @@ class KnowledgeCheck(ExerciseType):
             Field("score", "My score (questions answered correctly)", {"kind": "scale", "max": len(self.spec["questions"])}),
         ]
 
+    def manifest(self, position: int) -> dict:
+        # The page's answer key, so "Check my answers" scores without a kernel. The
+        # explanations on the same page say the same, so nothing is given away.
+        key = [{"id": q["id"], "kind": q["kind"], "correct": [o["text"] for o in q["options"] if o["correct"]]}
+               for q in self.spec["questions"]]
+        return {**super().manifest(position), "questions": key}
+
     @staticmethod
     def is_correct(question: dict, answer) -> bool:
         right = [o["text"] for o in question["options"] if o["correct"]]
@@ -107,16 +114,17 @@ class KnowledgeCheck(ExerciseType):
         parts, explained = [], []
         for n, question in enumerate(self.spec["questions"], start=1):
             options = self.shown_options(question)
-            heading = widgets.HTML(f'<p class="alliance-question-text"><strong>{n}. {text.inline(question["question"])}</strong></p>')
             if question["kind"] == "multiple":
+                heading = widgets.HTML(f'<p class="alliance-question-text"><strong>{n}. {text.inline(question["question"])}</strong></p>')
                 control = widgets.VBox([widgets.Checkbox(value=False, description=o["text"], indent=False,
                                                          layout=widgets.Layout(width="100%")) for o in options])
-                hint = widgets.HTML("<p>Tick every answer that is right.</p>")
-                parts += [heading, hint, control]
+                hint = [] if "tick" in question["question"].lower() else [widgets.HTML("<p>Tick every answer that is right.</p>")]
+                parts += [heading, *hint, control]
             else:
+                # The question is the radio group's own label, so a screen reader names the group by it.
                 control = widgets.RadioButtons(options=[o["text"] for o in options], index=None,
-                                               description="Your answer", layout=widgets.Layout(width="100%"))
-                parts += [heading, control]
+                                               description=f"{n}. {question['question']}", layout=widgets.Layout(width="100%"))
+                parts += [control]
             control.add_class("alliance-question")
             control.add_class(f"alliance-field-{question['id']}")  # how alliance.js finds it without a kernel
             self.controls[question["id"]] = control

@@ -6,7 +6,12 @@
    Nothing is lost silently: a save that fails (storage full or switched off) is told beside
    the exercise and leaves no older copy behind to come back as if current; a download holds
    what is on the page even when storage keeps nothing; clearing cancels saves still pending;
-   a damaged entry is skipped, counted and reported, never fatal. */
+   a damaged entry is skipped, counted and reported, never fatal.
+
+   What is particular to one exercise type lives in its own small part in static/types/,
+   as the Python registry has one class per type: a part may say how its fields are read
+   and written, when its card is ready, what to wire up, and how its answers read in words.
+   The build joins this file and the parts into the one alliance.js the pages load. */
 (function () {
   'use strict';
   var PREFIX = 'alliance:answer:';
@@ -15,6 +20,9 @@
   var PRIVACY_LINE = 'These are my own reflections, exported from my private journal. ' +
     'I choose whether and with whom to share them.';
   var page = JSON.parse(document.getElementById('alliance-lesson').textContent);
+  var PARTS = window.AllianceTypes = window.AllianceTypes || {};  // type name -> its part
+
+  function part(exercise) { return PARTS[exercise.type] || {}; }
 
   var store = (function () {
     try {
@@ -43,7 +51,10 @@
     if (words.kind === 'scale') return value + ' of ' + words.max;
     if (words.kind === 'tick') return value ? 'Ticked' : 'Not ticked';
     if (words.kind === 'choice') return typeof value === 'string' ? value : String(words.options[value]);
-    return String(value);
+    if (words.kind === 'answer') return Array.isArray(value) ? value.join('; ') : String(value);
+    var own = Object.keys(PARTS).map(function (name) { return (PARTS[name].words || {})[words.kind]; })
+      .filter(Boolean)[0];  // a kind of answer one type's part knows how to word
+    return own ? own(words, value) : String(value);
   }
 
   function entry(exercise, field, value) {
@@ -154,7 +165,13 @@
         'Download your answers now, or ' +
         ((field.words || {kind: 'text'}).kind === 'text' ? 'copy this text somewhere safe.' : 'note your answer somewhere safe.'));
     }
-    drawProfile();
+    changed(card, exercise);
+  }
+
+  // After a save, and when another lesson's tab saved: the parts that show answers redraw.
+  function changed(card, exercise) {
+    if (card && part(exercise).saved) part(exercise).saved(card, exercise, api);
+    Object.keys(PARTS).forEach(function (name) { if (PARTS[name].anyChange) PARTS[name].anyChange(api); });
   }
 
   function schedule(card, exercise, field, el) {
@@ -163,7 +180,7 @@
     if (pending[k]) clearTimeout(pending[k].timer);
     var run = function () {
       delete pending[k];
-      if (!clearing) save(card, exercise, field, readValue(el, field));
+      if (!clearing) save(card, exercise, field, read(exercise, el, field));
     };
     // The widget updates its control in the same event; read it once that has happened.
     pending[k] = {timer: setTimeout(run, 0), run: run};
@@ -218,24 +235,33 @@
     if (typeof index === 'number' && radios[index] && !radios[index].checked) radios[index].click();
   }
 
+  function read(exercise, el, field) { return (part(exercise).read || readValue)(el, field, readValue); }
+
+  function write(exercise, el, field, value) { (part(exercise).write || writeValue)(el, field, value, writeValue); }
+
   function bind(card, exercise) {
     exercise.fields.forEach(function (field) {
       var el = fieldElement(card, field);
+      if (!el) return;  // shown by the type's part (a knowledge check's score), not typed
       var value = saved(exercise, field);
-      if (value !== undefined) writeValue(el, field, value);
+      if (value !== undefined) write(exercise, el, field, value);
       var remember = function () { schedule(card, exercise, field, el); };
       el.addEventListener('input', remember);
       el.addEventListener('change', remember);
     });
     problemElement(card);  // an empty live region from the start, so a message is announced
+    if (part(exercise).wire) part(exercise).wire(card, exercise, api);
     card.dataset.allianceBound = 'true';
   }
 
+  function hasControl(card, field) {
+    var el = fieldElement(card, field);
+    return el && el.querySelector('textarea, input');
+  }
+
   function ready(card, exercise) {
-    return exercise.fields.every(function (field) {
-      var el = fieldElement(card, field);
-      return el && el.querySelector('textarea, input');
-    });
+    if (part(exercise).ready) return part(exercise).ready(card, exercise, hasControl);
+    return exercise.fields.every(function (field) { return hasControl(card, field); });
   }
 
   // ---- The widgets' own gaps: names for icon buttons, keyboard for the reveal panels. ----
@@ -306,40 +332,23 @@
     });
   }
 
-  // ---- The closing lesson's profile, drawn from the ratings this browser has kept. ----
+  // ---- What the parts may use. ----
 
-  function drawProfile() {
-    var source = document.querySelector('.alliance-profile-source');
-    if (!source) return;
-    var ratings = JSON.parse(source.dataset.ratings);
-    var values = {};
-    allAnswers().forEach(function (a) { values[a.lesson + ':' + a.exercise + ':' + a.field] = a.value; });
-    Object.keys(onPage).forEach(function (k) { values[k.slice(PREFIX.length)] = onPage[k].value; });  // kept or not
-    document.querySelectorAll('.alliance-profile-chart tr[data-benefit]').forEach(function (row) {
-      var raw = [], fractions = [], tops = {}, total = 0;
-      (ratings[row.dataset.benefit] || []).forEach(function (r) {
-        total += r.fields.length;
-        r.fields.forEach(function (f) {
-          var v = values[r.lesson + ':' + r.exercise + ':' + f];
-          if (typeof v === 'number' && v >= r.min && v <= r.max) {
-            raw.push(v); fractions.push((v - r.min) / (r.max - r.min)); tops[r.max] = true;
-          }
-        });
-      });
-      var barCell = row.querySelector('.alliance-bar-cell'), words = row.querySelector('.alliance-bar-words');
-      barCell.textContent = '';
-      if (!raw.length) { words.textContent = 'Not rated yet'; return; }
-      var mean = raw.reduce(function (s, v) { return s + v; }, 0) / raw.length;
-      var fraction = fractions.reduce(function (s, v) { return s + v; }, 0) / fractions.length;
-      var scales = Object.keys(tops);
-      var bar = document.createElement('span');
-      bar.className = 'alliance-bar';
-      bar.style.width = Math.round(100 * fraction) + '%';
-      barCell.appendChild(bar);
-      var level = scales.length === 1 ? mean.toFixed(1) + ' out of ' + scales[0] : Math.round(100 * fraction) + '% of the scale';
-      words.textContent = level + ' (' + raw.length + ' of ' + total + ' statements rated)';
-    });
+  // Every answer's value by "lesson:exercise:field": kept in this browser, or on this page.
+  function values() {
+    var found = {};
+    allAnswers().forEach(function (a) { found[a.lesson + ':' + a.exercise + ':' + a.field] = a.value; });
+    Object.keys(onPage).forEach(function (k) { found[k.slice(PREFIX.length)] = onPage[k].value; });  // kept or not
+    return found;
   }
+
+  var api = {
+    save: function (card, exercise, field, value) { save(card, exercise, field, value); },
+    saved: saved,
+    read: function (exercise, card, field) { return read(exercise, fieldElement(card, field), field); },
+    values: values,
+    fieldElement: fieldElement
+  };
 
   // ---- The journal as Markdown, byte for byte as to_markdown() in alliance/journal.py. ----
 
@@ -488,10 +497,7 @@
       if (card && !card.dataset.allianceBound && ready(card, exercise)) bind(card, exercise);
     });
     document.querySelectorAll('.alliance-journal-export').forEach(addExportButtons);
-    if (document.querySelector('.alliance-profile-source') && !document.body.dataset.allianceProfile) {
-      document.body.dataset.allianceProfile = 'true';
-      drawProfile();
-    }
+    Object.keys(PARTS).forEach(function (name) { if (PARTS[name].scan) PARTS[name].scan(api); });
     var bound = page.exercises.every(function (e) {
       var card = document.querySelector('.alliance-id-' + e.id);
       return card && card.dataset.allianceBound;
@@ -544,11 +550,12 @@
           cancelPending();
           window.location.reload();
         } else {
-          drawProfile();  // another lesson's tab saved a rating
+          changed();  // another lesson's tab saved an answer
         }
       });
     }
-    new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
+    // Classes too: a widget's own classes (a button's, say) are set just after it is drawn.
+    new MutationObserver(scan).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
     scan();
   });
 
