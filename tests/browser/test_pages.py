@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from alliance import text
 from alliance.assets import asset_path
+from alliance.exercises import TYPES
 from alliance.exercises.guided_practice import GuidedPractice
 from alliance.journal import Answer, to_markdown
 from alliance.paths import EXERCISES_DIR, lesson_ids
@@ -151,7 +152,8 @@ def test_choosing_a_response_shows_the_feedback_for_that_response(offline):
         feedback = scenario.locator(".alliance-feedback:visible")
         feedback.wait_for()
         assert feedback.count() == 1
-        expected = f"You chose: {as_text(text.inline(option['response']))} {as_text(text.block(option['feedback']))}"
+        kind = {"best": "The strongest response.", "partly": "Partly helpful.", "unhelpful": "Less helpful."}[option["kind"]]
+        expected = f"You chose: {as_text(text.inline(option['response']))} {kind} {as_text(text.block(option['feedback']))}"
         assert words(feedback.inner_text()) == expected
 
 
@@ -457,7 +459,7 @@ def test_damaged_entries_are_skipped_counted_and_reported(offline):
     page.wait_for_timeout(100)
     assert page.evaluate("window.allianceJournal.kept().damaged") == 4
     closing = offline.open("learner/06-bringing-it-together.html")  # loads without an error
-    trust = closing.locator('.alliance-profile-chart tr[data-benefit="trust-and-safety"]')
+    trust = closing.locator('.alliance-profile-chart tr[data-row="01-trust-and-safety:ts-rating"]')
     assert trust.locator(".alliance-bar-words").inner_text() == "6.0 out of 7 (1 of 5 statements rated)"
     downloaded = download_text(closing)
     assert downloaded == to_markdown(stored_answers(closing), dt.date.today())
@@ -476,15 +478,103 @@ def test_closing_profile_is_drawn_from_ratings_kept_in_the_browser(offline):
     rating.locator(".alliance-field-item-2").get_by_label("6", exact=True).check()
     page.wait_for_timeout(100)
     closing = offline.open("learner/06-bringing-it-together.html")
-    trust = closing.locator('.alliance-profile-chart tr[data-benefit="trust-and-safety"]')
+    trust = closing.locator('.alliance-profile-chart tr[data-row="01-trust-and-safety:ts-rating"]')
     assert trust.locator(".alliance-bar-words").inner_text() == "4.5 out of 7 (2 of 5 statements rated)"
     assert trust.locator(".alliance-bar").get_attribute("style") == "width: 58%;"
-    empathy = closing.locator('.alliance-profile-chart tr[data-benefit="empathy-and-validation"]')
+    empathy = closing.locator('.alliance-profile-chart tr[data-row="02-empathy-and-validation:ev-listening-rating"]')
     assert empathy.locator(".alliance-bar-words").inner_text() == "Not rated yet"
+    # A rating of the learner's own wellbeing is not charted among their skills.
+    assert closing.locator('.alliance-profile-chart tr[data-row*="er-coping-confidence"]').count() == 0
+    assert "not skills" in closing.locator(".alliance-wellbeing-note").inner_text()
     # The closing lesson offers the page's own download and clear buttons in place of the kernel's.
     export_card = closing.locator(".alliance-journal-export")
     assert export_card.get_by_role("button", name="Download my answers").is_visible()
     assert not export_card.get_by_role("button", name="Save my journal").is_visible()
+
+
+# ---- Practice: the scenario's own response, drills and knowledge checks. ----
+
+def as_python_words(lesson: str, exercise_id: str, answers: list[Answer]) -> None:
+    """What the page kept reads, word for word, as the kernel's journal would write it."""
+    exercise = TYPES[spec(lesson, exercise_id)["type"]](spec(lesson, exercise_id))
+    fields = {f.name: f for f in exercise.fields()}
+    mine = [a for a in answers if a.exercise == exercise_id]
+    assert mine
+    for a in mine:
+        assert a.shown == fields[a.field].shown(a.value), a.field
+
+
+def test_the_scenario_keeps_the_learners_own_response(offline):
+    page = offline.open(LESSON_01)
+    scenario = page.locator(".alliance-id-ts-scenario")
+    scenario.locator(".alliance-field-instead textarea").fill("What would help you feel safe to go on?")
+    page.wait_for_timeout(100)
+    page.reload()
+    page.wait_for_selector(READY, state="attached")
+    assert scenario.locator(".alliance-field-instead textarea").input_value() == "What would help you feel safe to go on?"
+
+
+def test_a_drill_done_by_keyboard_keeps_every_attempt_through_a_reload(offline):
+    page = offline.open(LESSON_01)
+    drill = page.locator(".alliance-id-ts-drill")
+    first = drill.locator(".alliance-drill-statement").first
+    tab_to(page, ".alliance-id-ts-drill .alliance-drill-text textarea")
+    page.keyboard.type("It stays in this room, mostly.")
+    tab_to(page, ".alliance-id-ts-drill .alliance-drill-rating input[type=radio]")
+    page.keyboard.press("Space")  # "Not yet" for the first criterion
+    tab_to(page, ".alliance-id-ts-drill .alliance-drill-again")
+    page.keyboard.press("Enter")
+    assert first.locator("textarea").input_value() == ""  # ready for the next attempt
+    first.locator("textarea").focus()
+    page.keyboard.type("What you say stays between us, unless I'm worried about your safety or someone else's.")
+    page.wait_for_timeout(100)
+    assert first.locator(".alliance-drill-count").inner_text() == "Attempts kept: 2"
+    assert "beginner 1 of 2" in drill.locator(".alliance-drill-progress").inner_text()
+    page.reload()
+    page.wait_for_selector(READY, state="attached")
+    first = page.locator(".alliance-id-ts-drill .alliance-drill-statement").first
+    assert first.locator("textarea").input_value().startswith("What you say stays between us")
+    assert first.locator(".alliance-drill-count").inner_text() == "Attempts kept: 2"
+    kept = stored_answers(page)
+    as_python_words("01-trust-and-safety", "ts-drill", kept)
+    [attempts] = [a.value for a in kept if a.exercise == "ts-drill"]
+    assert attempts[0] == {"text": "It stays in this room, mostly.", "ratings": [0, None, None]}
+    text = download_text(page)
+    assert text == to_markdown(kept, dt.date.today())
+    assert "> Attempt 1: It stays in this room, mostly.\n> My rating: " in text
+
+
+def test_a_knowledge_check_done_by_keyboard_is_scored_and_kept(offline):
+    page = offline.open(LESSON_01)
+    check = spec("01-trust-and-safety", "ts-check")
+    card = page.locator(".alliance-id-ts-check")
+    for question in check["questions"]:  # the right answer to each, found by its words
+        right = [o["text"] for o in question["options"] if o["correct"]]
+        field = card.locator(f".alliance-field-{question['id']}")
+        for words_of_option in right:
+            field.get_by_label(words_of_option, exact=True).focus()
+            page.keyboard.press("Space")
+    wrong = check["questions"][0]
+    card.locator(f".alliance-field-{wrong['id']}").get_by_label(
+        next(o["text"] for o in wrong["options"] if not o["correct"]), exact=True).check()
+    tab_to(page, ".alliance-id-ts-check .alliance-check-answers")
+    page.keyboard.press("Enter")
+    total = len(check["questions"])
+    assert card.locator(".alliance-score p").inner_text() == (
+        f"You answered {total - 1} of {total} questions correctly. The explanations are open below.")
+    assert card.locator(".alliance-explanations .alliance-explanations, .jupyter-widget-Collapse-open").count() >= 1
+    page.reload()
+    page.wait_for_selector(READY, state="attached")
+    card = page.locator(".alliance-id-ts-check")
+    assert card.locator(".alliance-score p").inner_text() == (
+        f"Last time you checked, you answered {total - 1} of {total} questions correctly.")
+    kept = stored_answers(page)
+    as_python_words("01-trust-and-safety", "ts-check", kept)
+    assert next(a.value for a in kept if a.exercise == "ts-check" and a.field == "score") == total - 1
+    for question in check["questions"][1:]:
+        for o in question["options"]:
+            assert card.locator(f".alliance-field-{question['id']}").get_by_label(o["text"], exact=True).is_checked() == o["correct"]
+    assert download_text(page) == to_markdown(kept, dt.date.today())
 
 
 # ---- Keyboard alone, and print. ----
