@@ -105,7 +105,7 @@ class Drill(ExerciseType):
             ])
             box.add_class("alliance-drill-statement")
             box.add_class(f"alliance-field-{field.name}")  # how alliance.js finds it without a kernel
-            self.parts[field.name] = {"text": response, "ratings": ratings, "count": count}
+            self.parts[field.name] = {"text": response, "ratings": ratings, "count": count, "again": again}
             self.kept[field.name] = []
             for control in (response, *ratings):
                 control.observe(lambda _, field=field: self._changed(field), names="value")
