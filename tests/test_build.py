@@ -99,7 +99,8 @@ def test_a_text_change_updates_the_notebook_without_running_it(workspace):
 def test_an_exercise_change_runs_that_lesson_alone(workspace):
     dirs, runs = workspace
     specs = dirs["exercises_dir"] / f"{LESSON}.yaml"
-    specs.write_text(specs.read_text().replace("title: ", "title: Revised ", 1))
+    # Not the lesson's skills rating: its title is a row of the closing lesson's chart, which would run too.
+    specs.write_text(specs.read_text().replace('title: "Practice', 'title: "Revised practice', 1))
     build(quiet=True, **dirs)
     assert runs == [[LESSON]]
 
@@ -149,7 +150,8 @@ def test_a_lesson_that_fails_to_run_stops_the_build_with_one_sentence_and_writes
     stale = ["00-the-relationship-as-foundation", "01-trust-and-safety"]
     for lesson_id in stale:
         specs = dirs["exercises_dir"] / f"{lesson_id}.yaml"
-        specs.write_text(specs.read_text().replace("title: ", "title: Revised ", 1))
+        # Not the lesson's skills rating: its title is a row of the closing lesson's chart, which would run too.
+    specs.write_text(specs.read_text().replace('title: "Practice', 'title: "Revised practice', 1))
     text = dirs["content_dir"] / f"{LESSON}.md"  # and one lesson whose last run is reused
     text.write_text(text.read_text().replace("## Key points", "A new closing sentence.\n\n## Key points"))
     notebooks, site = snapshot(dirs["notebooks_dir"]), snapshot(dirs["site_dir"])
@@ -176,7 +178,8 @@ def test_a_lesson_refused_at_export_leaves_every_notebook_as_it_was(workspace, m
     dirs, _ = workspace
     for lesson_id in ("00-the-relationship-as-foundation", "01-trust-and-safety"):
         specs = dirs["exercises_dir"] / f"{lesson_id}.yaml"
-        specs.write_text(specs.read_text().replace("title: ", "title: Revised ", 1))
+        # Not the lesson's skills rating: its title is a row of the closing lesson's chart, which would run too.
+    specs.write_text(specs.read_text().replace('title: "Practice', 'title: "Revised practice', 1))
     notebooks, site = snapshot(dirs["notebooks_dir"]), snapshot(dirs["site_dir"])
 
     def with_an_answer(notebooks, **kwargs):

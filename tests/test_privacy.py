@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 
+import ipywidgets as widgets
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -25,18 +26,22 @@ MARKER = "PRIVATE-MARKER-7f3a"
 def seed(journal_path):
     """Answer every exercise in the lesson, with the marker in every text box."""
     lesson = Lesson(LESSON, journal=Journal(journal_path), save_delay=0)
-    for ident, exercise in lesson.exercises.items():
+    for ident in lesson.exercises:
         lesson.exercise(ident)
-        for name, control in exercise.controls.items():
-            if isinstance(control.value, str):
+        for control in controls_in(lesson.widgets[ident]):  # every box a learner can fill in, drills' too
+            if isinstance(control, widgets.Textarea):
                 control.value = MARKER
-            elif name == "choice":
+            elif isinstance(control, widgets.RadioButtons):
                 control.index = 1
-            elif control.value is False:
+            elif isinstance(control, widgets.Checkbox):
                 control.value = True
-            else:
-                control.value = control.options[0][1]
     return Journal(journal_path).answers()
+
+
+def controls_in(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from controls_in(child)
 
 
 def outputs_text(notebook) -> str:
@@ -83,14 +88,17 @@ def test_answers_are_restored_only_after_the_widget_is_displayed(journal_path, m
     seed(journal_path)
     lesson = Lesson(LESSON, journal=Journal(journal_path), save_delay=0)
     at_display = []
-    monkeypatch.setattr("alliance.lesson.display", lambda widget: at_display.append(
-        (repr(widget), [c.value for c in lesson.exercises[current].controls.values()])))
+    def values_of(widget):
+        return [getattr(c, "value", None) for c in controls_in(widget)]
+
+    monkeypatch.setattr("alliance.lesson.display", lambda widget: at_display.append((repr(widget), values_of(widget))))
     for current in lesson.exercises:
         lesson.exercise(current)
     shown, values = zip(*at_display)
     assert all(MARKER not in text for text in shown)
-    assert MARKER not in json.dumps(values)
-    # Afterwards the answers are back in the widgets.
+    assert MARKER not in json.dumps(values, default=str)
+    # Afterwards the answers are back in the widgets, the drills' too.
+    assert MARKER in json.dumps(values_of(lesson.widgets["ts-drill"]), default=str)
     assert any(MARKER == c.value for e in lesson.exercises.values() for c in e.controls.values())
 
 
@@ -106,13 +114,19 @@ def test_pytest_runs_with_an_isolated_journal():
 JUPYTERLAB_MARKER = "TYPED-IN-JUPYTERLAB-4c1d"
 ANSWER_EVERYTHING = f'''
 import ipywidgets
-for exercise in lesson.exercises.values():
-    for control in exercise.controls.values():
+
+def controls_in(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from controls_in(child)
+
+for card in lesson.widgets.values():  # every box a learner can fill in, drills' and checks' too
+    for control in controls_in(card):
         if isinstance(control, (ipywidgets.Text, ipywidgets.Textarea)):
             control.value = "{JUPYTERLAB_MARKER}"
-        elif hasattr(control, "index"):
+        elif isinstance(control, ipywidgets.RadioButtons):
             control.index = 1  # a chosen option or a rating
-        elif isinstance(control.value, bool):
+        elif isinstance(control, ipywidgets.Checkbox):
             control.value = True  # a tick
 '''
 

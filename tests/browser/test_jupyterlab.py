@@ -99,12 +99,13 @@ def test_answers_save_feedback_shows_and_answers_return(browser, lab):
     page = open_and_run(browser, base)
 
     # Scenario: choosing a response shows its feedback, and only its feedback.
-    scenario = page.locator(".alliance-scenario")
-    scenario.locator("input[type=radio]").nth(2).check()
+    scenario = page.locator(".alliance-id-ts-scenario")
+    chosen = spec["ts-scenario"]["options"][2]  # by its words: the options are shown shuffled
+    scenario.get_by_label(chosen["response"], exact=True).check()
     feedback = scenario.locator(".alliance-feedback:visible")
     feedback.wait_for()
     assert feedback.count() == 1
-    first_words = " ".join(spec["ts-scenario"]["options"][2]["feedback"].split()[:4])
+    first_words = " ".join(chosen["feedback"].split()[:4])
     assert first_words in feedback.inner_text()
 
     # Reflection: typing saves to the journal without pressing anything.
@@ -132,7 +133,7 @@ def test_answers_save_feedback_shows_and_answers_return(browser, lab):
     assert wait_for(lambda: journal.values(LESSON, "ts-checklist") == {"item-2": True})
     assert wait_for(lambda: journal.values(LESSON, "ts-safe-space") == {"text": "I felt safe with my nan."})
     assert wait_for(lambda: journal.values(LESSON, "ts-rating") == {"item-1": 5})
-    assert journal.values(LESSON, "ts-scenario") == {"choice": 2}
+    assert journal.values(LESSON, "ts-scenario") == {"choice": chosen["response"]}  # the response, not its place
     page.close()
 
     # Reopen the lesson in a new kernel: the answers come back.
@@ -143,6 +144,6 @@ def test_answers_save_feedback_shows_and_answers_return(browser, lab):
     page.wait_for_function("document.querySelector('.alliance-reflection textarea').value !== ''", timeout=20_000)
     assert text.input_value() == "I felt safe with my nan."
     assert page.locator(".alliance-rating .widget-radio").first.get_by_label("5", exact=True).is_checked()
-    assert page.locator(".alliance-scenario .alliance-feedback:visible").count() == 1
+    assert page.locator(".alliance-id-ts-scenario .alliance-feedback:visible").count() == 1
     assert page.locator(".alliance-checklist input[type=checkbox]").nth(1).is_checked()
     page.close()
