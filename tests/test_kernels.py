@@ -7,7 +7,6 @@ import sqlite3
 import time
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from alliance.journal import Journal
 from alliance.paths import NOTEBOOKS_DIR
@@ -18,23 +17,6 @@ lesson = Lesson("01-trust-and-safety", save_delay=0)
 lesson.exercise({exercise!r})
 box = lesson.exercises[{exercise!r}].controls["text"]
 """
-
-
-@pytest.fixture
-def kernels(journal_path):
-    started = []
-
-    def start():
-        env_journal = {"ALLIANCE_JOURNAL": str(journal_path)}
-        km, kc = start_new_kernel(kernel_name="python3", cwd=str(NOTEBOOKS_DIR), env={**os.environ, **env_journal})
-        started.append((km, kc))
-        return km, kc
-
-    yield start
-    for km, kc in started:
-        kc.stop_channels()
-        if km.is_alive():
-            km.shutdown_kernel(now=True)
 
 
 def run(kc, code, timeout=60):

@@ -3,13 +3,8 @@ scenario, a drill and a knowledge check, closes the lesson, and a fresh kernel b
 answer back from the journal."""
 
 import json
-import os
-
-import pytest
-from jupyter_client.manager import start_new_kernel
 
 from alliance.journal import Journal
-from alliance.paths import NOTEBOOKS_DIR
 
 OPEN = """
 import json
@@ -49,23 +44,6 @@ print(json.dumps({
 """
 
 
-@pytest.fixture
-def kernel(journal_path):
-    started = []
-
-    def start():
-        km, kc = start_new_kernel(kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
-                                  env={**os.environ, "ALLIANCE_JOURNAL": str(journal_path)})
-        started.append((km, kc))
-        return km, kc
-
-    yield start
-    for km, kc in started:
-        kc.stop_channels()
-        if km.is_alive():
-            km.shutdown_kernel(now=True)
-
-
 def run(kc, code) -> str:
     printed = []
 
@@ -78,14 +56,14 @@ def run(kc, code) -> str:
     return "".join(printed)
 
 
-def test_scenario_drill_and_check_are_answered_then_restored_by_a_fresh_kernel(kernel, journal_path):
-    km, kc = kernel()
+def test_scenario_drill_and_check_are_answered_then_restored_by_a_fresh_kernel(kernels, journal_path):
+    km, kc = kernels()
     run(kc, OPEN)
     run(kc, ANSWER)
     before = json.loads(run(kc, REPORT))
     km.shutdown_kernel()  # the learner closes the lesson
 
-    _, again = kernel()
+    _, again = kernels()
     run(again, OPEN)
     after = json.loads(run(again, REPORT))
     assert after["choice"] == before["choice"] and after["instead"] == "Take your time."
