@@ -555,6 +555,8 @@
       });
     }
     // Classes too: a widget's own classes (a button's, say) are set just after it is drawn.
+    // Leaving or reloading the page: answers typed a moment ago are kept, not dropped.
+    window.addEventListener('pagehide', function () { if (!clearing) flushPending(); });
     new MutationObserver(scan).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
     scan();
   });

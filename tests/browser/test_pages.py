@@ -214,6 +214,25 @@ def test_every_kind_of_answer_survives_a_reload(offline):
     assert page.locator("b", has_text="listened").count() == 0  # the learner's text never became markup
 
 
+SLOW_SETTLING = """
+const setTimeoutAsUsual = window.setTimeout;
+window.setTimeout = (callback, ms, ...rest) => setTimeoutAsUsual(callback, ms === 0 ? 400 : ms, ...rest);
+"""
+
+
+def test_an_answer_typed_just_before_a_reload_is_kept(offline):
+    """The save waits for the widget to settle (slowed down here, as on a busy machine);
+    leaving the page in that moment must not drop it."""
+    offline.context.add_init_script(SLOW_SETTLING)
+    page = offline.open(LESSON_01)
+    for n in range(3):
+        box = page.locator(".alliance-id-ts-safe-space textarea")
+        box.fill(f"typed {n}")
+        page.reload()  # at once: no pause for the save
+        page.wait_for_selector(READY, state="attached")
+        assert page.locator(".alliance-id-ts-safe-space textarea").input_value() == f"typed {n}"
+
+
 def test_worksheet_boxes_survive_a_reload(offline):
     page = offline.open("learner/03-collaboration-and-co-creation.html")
     boxes = page.locator(".alliance-worksheet").first.locator("textarea")
