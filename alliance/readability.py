@@ -46,6 +46,8 @@ def learner_text(lesson: LessonSource) -> str:
     parts = []
     for block in lesson.blocks:
         if block.kind == "markdown":
+            if block.text.startswith("## Professional guidance"):  # a list of documents, like References
+                continue
             text = block.text.split("## References")[0]
             parts.append(text)
         elif block.kind == "exercise":

@@ -149,6 +149,10 @@ def _line_of(text: str, cell_source: str, line_in_cell: int) -> int | None:
     return None if at < 0 else text.count("\n", 0, at) + line_in_cell + 1
 
 
+# Files in content/ that are data about the lessons, not lessons: the map of ideas and the register of clients.
+CONTENT_DATA = {"coverage.yaml", "clients.yaml"}
+
+
 def folder_problems(content_dir: Path = CONTENT_DIR, exercises_dir: Path = EXERCISES_DIR) -> list[SpecProblem]:
     """What in content/ and exercises/ would not become part of a lesson. `alliance build`
     and `alliance check` both ask this, so neither lets a file silently drop out."""
@@ -157,7 +161,7 @@ def folder_problems(content_dir: Path = CONTENT_DIR, exercises_dir: Path = EXERC
     ids = lesson_ids(content_dir)
     problems = []
     for entry in sorted(content_dir.iterdir()):
-        if entry.name.startswith(".") or entry.name == "coverage.yaml" or (entry.is_file() and LESSON_FILE.match(entry.name)):
+        if entry.name.startswith(".") or entry.name in CONTENT_DATA or (entry.is_file() and LESSON_FILE.match(entry.name)):
             continue
         problems.append(SpecProblem(shown(entry), "", "", "is not a lesson: a lesson is named NN-name.md, with two "
                                     "digits, a hyphen and lower-case letters, digits and hyphens"))

@@ -196,3 +196,23 @@ def test_vignettes_say_the_client_is_fictional(lesson_id):
 def test_closing_lesson_draws_the_profile_and_exports_the_journal():
     kinds = {e.name for e in LESSONS[CLOSING].exercises.values()}
     assert {"profile", "journal-export", "worksheet", "scenario"} <= kinds
+
+
+def test_lesson_01_teaches_risk_apart_from_felt_safety():
+    """Feeling safe is not being safe: lesson 01 teaches asking about suicide, why risk
+    scores do not predict, the limits of confidentiality and what to do next, with practice."""
+    source = (CONTENT_DIR / "01-trust-and-safety.md").read_text(encoding="utf-8")
+    section = source.split("### Feeling safe and being safe", 1)[1].split("\n## ", 1)[0]
+    for needed in ("suicide", "NICE", "confidentiality", "supervisor", "999"):
+        assert needed in section, needed
+    assert "(Dazzi et al., 2014" in section or "Dazzi et al. (2014)" in section
+    assert "```{exercise} ts-scenario-low" in section
+    assert "how low" in source.split("## A worked example: Tomasz", 1)[1].split("\n## ", 1)[0].lower()
+
+
+def test_ground_rules_never_claim_a_single_exception():
+    """On a training course confidentiality has several limits: safeguarding, the tutor team's
+    concerns about readiness to practise, and work that is assessed."""
+    for lesson_id in LESSONS:
+        source = (CONTENT_DIR / f"{lesson_id}.md").read_text(encoding="utf-8").lower()
+        assert "one exception" not in source and "only exception" not in source, lesson_id
