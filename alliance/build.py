@@ -91,7 +91,7 @@ def build(
             lesson=lesson.id, title=lesson.title, summary=lesson.summary,
             notebook=notebooks_dir / f"{lesson.id}.ipynb", editions=editions[lesson.id],
             reading_minutes=measured[lesson.id].reading_minutes, seminar_minutes=lesson.seminar_minutes,
-            single_file=singles.get(lesson.id),
+            single_file=singles.get(lesson.id), seminar=lesson.seminar,
         )
         for lesson in lessons
     ]

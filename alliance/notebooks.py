@@ -15,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .exercises.profile import skill_ratings
 from .paths import ROOT
+from .seminars import ANCHORS, FEEDBACK_ORDER, Seminar
 from .sources import LessonSource
 
 # Code whose change alters what a lesson's notebook shows.
@@ -52,7 +53,69 @@ def code_hash(lesson: LessonSource) -> str:
 
 def source_hash(lesson: LessonSource, code: str | None = None) -> str:
     """Everything the notebook is built from: the text as well as the code."""
-    return _digest([lesson.files[0]]) + (code or code_hash(lesson))[:16]
+    return _digest([lesson.files[0], *lesson.files[2:]]) + (code or code_hash(lesson))[:16]
+
+
+# ---- The seminar, rendered as Markdown: outcomes for everyone, the rest for facilitators. ----
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")  # one table cell
+
+
+def outcomes_markdown(seminar: Seminar) -> str:
+    items = "\n".join(f"- {o['can']};" for o in seminar.outcomes)
+    return f"**By the end of this lesson you can:**\n\n{items.rstrip(';')}."
+
+
+def plan_markdown(seminar: Seminar, names: dict[str, str] | None = None) -> str:
+    """The plan as a timetable; `names` words what a segment uses (an exercise's title, say)."""
+    names = {**{f"card:{c['id']}": f"card: {c['client']}" for c in seminar.cards},
+             f"sheet:{seminar.sheet['id']}": seminar.sheet["title"], **(names or {})}
+    rows = ["| Minutes | What happens | Uses |", "| --- | --- | --- |"]
+    for start, end, segment in seminar.timetable():
+        kind = segment["kind"].replace("-", " ").capitalize()
+        topics = f" Teaches: {'; '.join(segment['topics'])}." if segment.get("topics") else ""
+        uses = "; ".join(names.get(u, u) for u in segment.get("uses", []))
+        rows.append(f"| {start}–{end} | **{kind}.** {_cell(segment['activity'] + topics)} | {_cell(uses)} |")
+    mapping = ["| By the end you can… | SCoPEd themes | Humanistic competence domains (Roth, Hill and Pilling) |",
+               "| --- | --- | --- |"]
+    mapping += [f"| {_cell(o['can'])} | {', '.join(o['scoped'])} | {', '.join(o['humanistic'])} |" for o in seminar.outcomes]
+    return ("\n".join(rows) + f"\n\nIn all: {seminar.minutes} minutes. On their own, learners need about "
+            f"{seminar.self_study_minutes} minutes for the exercises, besides the reading.\n\n"
+            "**Learning outcomes and how they map** (by name, in this collection's own words):\n\n" + "\n".join(mapping))
+
+
+def materials_markdown(seminar: Seminar) -> str:
+    parts = []
+    for card in seminar.cards:
+        parts.append(
+            f"**Client card: {card['client']}** (a fictional client, for role-play only)\n\n"
+            f"- *Background:* {card['background']}\n- *What they say first:* \"{card['opening']}\"\n"
+            f"- *What they hold back:* {card['holding_back']}\n- *When they feel heard:* {card['good_listening']}\n"
+            f"- *When they don't:* {card['poor_listening']}"
+        )
+    sheet = seminar.sheet
+    rows = ["| Watch for | " + " | ".join(ANCHORS) + " |", "| --- |" + " --- |" * len(ANCHORS)]
+    for b in sheet["behaviours"]:
+        boxes = " | ".join("☐" for _ in ANCHORS[1:-1])
+        rows.append(f"| {_cell(b['watch_for'])} | ☐ {_cell(b['not_yet'])} | {boxes} | ☐ {_cell(b['consistently'])} |")
+    order = ", then the ".join(FEEDBACK_ORDER)
+    parts.append(f"**{sheet['title']}**\n\n" + "\n".join(rows) +
+                 f"\n\nWhat the counsellor said, word for word, and what the client did next: "
+                 "______________________________________________\n\n"
+                 f"Feedback, in this order: the {order}. Describe what you saw and heard; keep to the counsellor's skills, "
+                 "not the client's story.")
+    return "\n\n".join(parts)
+
+
+def facilitator_cell(title: str, text: str, quoted: bool = True) -> nbformat.NotebookNode:
+    """A quote block sets the notes apart in JupyterLab, where no page style applies; tables
+    stay unquoted, since nbconvert renders no table inside a quote."""
+    heading = "For facilitators" + (f": {title}" if title else "")
+    body = f"**{heading}**\n\n{text}"
+    if quoted:
+        body = "\n".join(f"> {line}".rstrip() for line in body.splitlines())
+    return new_markdown_cell(body, metadata={"tags": ["facilitator"]})
 
 
 def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
@@ -69,10 +132,15 @@ def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
         if block.kind == "markdown":
             cells.append(new_markdown_cell(block.text))
         elif block.kind == "facilitator":
-            # A quote block sets the notes apart in JupyterLab, where no page style applies.
-            heading = "For facilitators" + (f": {block.title}" if block.title else "")
-            quoted = "\n".join(f"> {line}".rstrip() for line in f"**{heading}**\n\n{block.text}".splitlines())
-            cells.append(new_markdown_cell(quoted, metadata={"tags": ["facilitator"]}))
+            cells.append(facilitator_cell(block.title, block.text))
+        elif block.kind == "outcomes":
+            cells.append(new_markdown_cell(outcomes_markdown(lesson.seminar)))
+        elif block.kind == "session-plan":
+            titles = {ident: f"“{e.title}”" for ident, e in lesson.exercises.items()}
+            cells.append(facilitator_cell(f"Session plan ({lesson.seminar.minutes} minutes)",
+                                          plan_markdown(lesson.seminar, titles), quoted=False))
+        elif block.kind == "practice-materials":
+            cells.append(facilitator_cell("Client cards and observer sheet", materials_markdown(lesson.seminar), quoted=False))
         else:
             cells.append(
                 new_code_cell(

@@ -1,7 +1,8 @@
 """Stage 5: write site/ from the exported pages, all at once or not at all.
 
 site/
-  index.html                  the collection overview: a card per lesson
+  index.html                  the collection: a card per lesson
+  overview.html               the course: outcomes, how they map, hours and CPD hours
   learner/NN-name.html        each lesson without facilitator notes
   facilitator/NN-name.html    each lesson with them, marked
   notebooks/NN-name.ipynb     the notebook to download
@@ -30,6 +31,7 @@ class Page:
     reading_minutes: int = 0
     seminar_minutes: int | None = None
     single_file: str | None = None
+    seminar: object | None = None  # the lesson's Seminar: outcomes, plan, self-study minutes
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,67 @@ def index_html(pages: list[Page]) -> str:
         "trainees and the trainers who teach them. Each lesson teaches one benefit of the relationship, "
         "with reflection exercises beside the ideas.</p>\n"
         + HOW_TO_USE
+        + ('<p><a href="overview.html">Course overview</a>: what each lesson teaches, how its outcomes map to '
+           'SCoPEd and the humanistic competences, and the hours and CPD hours a learner can log.</p>\n'
+           if any(p.seminar for p in pages) else "")
         + '<h2 id="lessons">The lessons</h2>\n<ol class="lessons" aria-labelledby="lessons">\n'
         + "\n".join(cards)
         + "\n</ol>\n</main>\n</body></html>\n"
+    )
+
+
+def _hours(minutes: int) -> str:
+    """Minutes as hours a learner can log, to the nearest quarter hour."""
+    quarters = round(minutes / 15)
+    return f"{quarters / 4:g} hour{'' if quarters == 4 else 's'}"
+
+
+def overview_html(pages: list[Page]) -> str:
+    """The course at a glance: every lesson's outcomes and their mapping, and the hours."""
+    esc = html.escape
+    sections, rows = [], []
+    totals = {"reading": 0, "exercises": 0, "seminar": 0}
+    for p in pages:
+        if not p.seminar:
+            continue
+        s = p.seminar
+        study = p.reading_minutes + s.self_study_minutes
+        totals["reading"] += p.reading_minutes
+        totals["exercises"] += s.self_study_minutes
+        totals["seminar"] += s.minutes
+        rows.append(f"<tr><th scope=\"row\">{esc(p.lesson[:2])} {esc(p.title)}</th><td>{p.reading_minutes} min</td>"
+                    f"<td>{s.self_study_minutes} min</td><td>{s.minutes} min</td><td>{_hours(study)}</td>"
+                    f"<td>{_hours(study + s.minutes)}</td></tr>")
+        outcomes = "".join(
+            f"<tr><td>{esc(o['can'])}</td><td>{esc(', '.join(o['scoped']))}</td><td>{esc(', '.join(o['humanistic']))}</td></tr>"
+            for o in s.outcomes)
+        sections.append(
+            f'<section><h3>Lesson {esc(p.lesson[:2])}: <a href="learner/{p.lesson}.html">{esc(p.title)}</a></h3>'
+            f"<table><caption>By the end of the lesson you can…</caption><thead><tr><th scope=\"col\">Outcome</th>"
+            f"<th scope=\"col\">SCoPEd themes</th><th scope=\"col\">Humanistic competence domains</th></tr></thead>"
+            f"<tbody>{outcomes}</tbody></table></section>")
+    study = totals["reading"] + totals["exercises"]
+    rows.append(f"<tr><th scope=\"row\">The whole course</th><td>{totals['reading']} min</td><td>{totals['exercises']} min</td>"
+                f"<td>{totals['seminar']} min</td><td>{_hours(study)}</td><td>{_hours(study + totals['seminar'])}</td></tr>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Course overview: the therapeutic relationship</title><style>{INDEX_STYLE}"
+        "table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{text-align:left;vertical-align:top;"
+        "padding:.35rem .5rem;border-bottom:1px solid #c8d3de}caption{text-align:left;font-weight:600}</style></head><body>\n<main>\n"
+        '<p><a href="index.html">The lessons</a></p>\n<h1>Course overview</h1>\n'
+        "<p>What each lesson teaches, in outcomes a tutor can assess, and how each outcome maps to the themes of the "
+        "SCoPEd framework and to the domains of Roth, Hill and Pilling's competences for humanistic psychological "
+        "therapies. The mapping names themes and domains only, in this collection's own words; check it against the "
+        "current versions of both frameworks for your course.</p>\n"
+        '<h2 id="hours">Hours and CPD</h2>\n<table aria-labelledby="hours"><thead><tr><th scope="col">Lesson</th>'
+        '<th scope="col">Reading</th><th scope="col">Exercises</th><th scope="col">Seminar</th>'
+        '<th scope="col">CPD hours on your own</th><th scope="col">CPD hours with the seminar</th></tr></thead><tbody>'
+        + "".join(rows) + "</tbody></table>\n"
+        "<p>Times are estimates: reading at about 200 words a minute, and the authors' estimate for the exercises. "
+        "Log the time you actually spent; your professional body sets what counts as CPD.</p>\n"
+        '<h2 id="outcomes">Learning outcomes and how they map</h2>\n' + "\n".join(sections)
+        + "\n</main>\n</body></html>\n"
     )
 
 
@@ -109,6 +169,8 @@ def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR) -> 
             (staging / "notebooks").mkdir(exist_ok=True)
             shutil.copyfile(page.notebook, staging / "notebooks" / page.notebook.name)
         (staging / "index.html").write_text(index_html(pages), encoding="utf-8")
+        if any(p.seminar for p in pages):
+            (staging / "overview.html").write_text(overview_html(pages), encoding="utf-8")
         old = site_dir.with_name(f".{site_dir.name}-old")
         if old.exists():
             shutil.rmtree(old)

@@ -2,7 +2,9 @@
 
 The text is MyST Markdown read by jupytext. Besides `+++` cell breaks, each `#`/`##`
 heading starts a section, ```` ```{exercise} id ```` places an exercise, and
-`:::{facilitator} Title` ... `:::` marks a block for facilitators only.
+`:::{facilitator} Title` ... `:::` marks a block for facilitators only. The lesson's
+seminar (content/seminars/NN-name.yaml, read by seminars.py) is placed the same way:
+```` ```{outcomes} ````, ```` ```{session-plan} ```` and ```` ```{practice-materials} ````.
 """
 
 from __future__ import annotations
@@ -19,16 +21,22 @@ from mdit_py_plugins.colon_fence import colon_fence_plugin
 
 from .exercises import ExerciseType, SpecError, SpecProblem, load_exercise_file, load_yaml, read_source
 from .paths import CONTENT_DIR, EXERCISES_DIR, LESSON_FILE, lesson_ids, shown
+from .seminars import Seminar, load_seminar
 
 _parser = MarkdownIt("commonmark").use(colon_fence_plugin)
 
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "markdown", "exercise" or "facilitator"
+    kind: str  # "markdown", "exercise", "facilitator", or one of SEMINAR_PLACES
     text: str = ""
     exercise: str = ""
     title: str = ""
+
+
+# Where the seminar's parts go: the outcomes (for everyone), the plan and the role-play
+# materials (for facilitators only).
+SEMINAR_PLACES = ("outcomes", "session-plan", "practice-materials")
 
 
 @dataclass
@@ -40,6 +48,7 @@ class LessonSource:
     blocks: list[Block]
     exercises: dict[str, ExerciseType]
     files: list[Path] = field(default_factory=list)
+    seminar: Seminar | None = None
 
 
 def _closed(token, lines: list[str]) -> bool:
@@ -72,6 +81,12 @@ def _split(markdown: str, unclosed: list[tuple[int, str]] | None = None) -> list
         if token.type == "heading_open" and token.tag in ("h1", "h2"):
             flush(first)
             start = first
+        elif token.type == "fence" and info.strip("{} ") in SEMINAR_PLACES and info.startswith("{"):
+            if unclosed is not None and not _closed(token, lines):
+                unclosed.append((first, lines[first].strip()))
+            flush(first)
+            blocks.append(Block(info.strip("{} ")))
+            start = last
         elif token.type == "fence" and info.startswith("{exercise}"):
             if unclosed is not None and not _closed(token, lines):
                 unclosed.append((first, lines[first].strip()))
@@ -163,6 +178,10 @@ def folder_problems(content_dir: Path = CONTENT_DIR, exercises_dir: Path = EXERC
     for entry in sorted(content_dir.iterdir()):
         if entry.name.startswith(".") or entry.name in CONTENT_DATA or (entry.is_file() and LESSON_FILE.match(entry.name)):
             continue
+        if entry.name == "seminars" and entry.is_dir():
+            problems += [SpecProblem(shown(s), "", "", f"has no lesson: there is no content/{s.stem}.md")
+                         for s in sorted(entry.iterdir()) if not s.name.startswith(".") and s.stem not in ids]
+            continue
         problems.append(SpecProblem(shown(entry), "", "", "is not a lesson: a lesson is named NN-name.md, with two "
                                     "digits, a hyphen and lower-case letters, digits and hyphens"))
     if not ids:
@@ -226,6 +245,18 @@ def load_lesson(lesson_id: str, content_dir: Path = CONTENT_DIR, exercises_dir: 
     for ident in exercises:
         if ident not in placed:
             problems.append(SpecProblem(file, ident, "exercise", "is defined but never placed in the text"))
+    seminar = None
+    seminar_path = content_dir / "seminars" / f"{lesson_id}.yaml"
+    places = [b.kind for b in blocks if b.kind in SEMINAR_PLACES]
+    if places or seminar_path.exists():
+        try:
+            seminar = load_seminar(seminar_path, lesson_id, meta.get("seminar_minutes"), set(exercises))
+        except SpecError as error:
+            problems += error.problems
+        for place in SEMINAR_PLACES:
+            if places.count(place) != 1:
+                problems.append(SpecProblem(file, "", place, f"place the lesson's {place} once, with a "
+                                            f"```{{{place}}}``` block (found {places.count(place)})"))
     if problems:
         raise SpecError(sorted(set(problems), key=str))
     return LessonSource(
@@ -235,7 +266,8 @@ def load_lesson(lesson_id: str, content_dir: Path = CONTENT_DIR, exercises_dir: 
         seminar_minutes=meta.get("seminar_minutes"),
         blocks=blocks,
         exercises=exercises,
-        files=[content_path, exercises_path],
+        files=[content_path, exercises_path, *([seminar_path] if seminar else [])],
+        seminar=seminar,
     )
 
 

@@ -262,11 +262,11 @@ def test_a_source_that_is_not_utf8_is_named_with_the_position(workspace, encodin
 
 def test_a_forced_rebuild_from_the_same_sources_gives_byte_identical_notebooks_and_pages(tmp_path):
     """Two lessons run for real (one of them twice in one kernel in turn with another)."""
-    for name, src in (("content", CONTENT_DIR), ("exercises", EXERCISES_DIR)):
-        (tmp_path / name).mkdir()
-        for lesson_id in ("00-the-relationship-as-foundation", "01-trust-and-safety"):
-            suffix = ".md" if name == "content" else ".yaml"
-            shutil.copy(src / f"{lesson_id}{suffix}", tmp_path / name)
+    for lesson_id in ("00-the-relationship-as-foundation", "01-trust-and-safety"):
+        for path in load_lesson(lesson_id).files:  # its text, exercises and seminar
+            target = tmp_path / path.relative_to(ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
     dirs = dirs_in(tmp_path)
     build(force=True, quiet=True, **dirs)
     first = snapshot(dirs["notebooks_dir"]), snapshot(dirs["site_dir"])

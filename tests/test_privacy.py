@@ -132,11 +132,12 @@ for card in lesson.widgets.values():  # every box a learner can fill in, drills'
 
 
 def lesson_workspace(root, lesson_id=LESSON):
-    from alliance.paths import CONTENT_DIR, EXERCISES_DIR
+    from alliance.paths import ROOT
 
-    for name, folder, suffix in (("content", CONTENT_DIR, ".md"), ("exercises", EXERCISES_DIR, ".yaml")):
-        (root / name).mkdir(parents=True)
-        shutil.copy(folder / f"{lesson_id}{suffix}", root / name)
+    for path in load_lesson(lesson_id).files:  # its text, exercises and seminar
+        target = root / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
     return {"content_dir": root / "content", "exercises_dir": root / "exercises",
             "notebooks_dir": root / "notebooks", "site_dir": root / "site"}
 
