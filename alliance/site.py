@@ -2,7 +2,7 @@
 
 site/
   index.html                  the collection: a card per lesson
-  overview.html               the course: outcomes, how they map, hours and CPD hours
+  overview.html               the course: outcomes, how they map, and the hours each lesson takes
   learner/NN-name.html        each lesson without facilitator notes
   facilitator/NN-name.html    each lesson with them, marked
   notebooks/NN-name.ipynb     the notebook to download
@@ -85,7 +85,7 @@ def index_html(pages: list[Page]) -> str:
         "with reflection exercises beside the ideas.</p>\n"
         + HOW_TO_USE
         + ('<p><a href="overview.html">Course overview</a>: what each lesson teaches, how its outcomes map to '
-           'SCoPEd and the humanistic competences, and the hours and CPD hours a learner can log.</p>\n'
+           'SCoPEd and the humanistic competences, and the hours each lesson takes, for course records or CPD.</p>\n'
            if any(p.seminar for p in pages) else "")
         + '<h2 id="lessons">The lessons</h2>\n<ol class="lessons" aria-labelledby="lessons">\n'
         + "\n".join(cards)
@@ -139,10 +139,11 @@ def overview_html(pages: list[Page]) -> str:
         "current versions of both frameworks for your course.</p>\n"
         '<h2 id="hours">Hours and CPD</h2>\n<table aria-labelledby="hours"><thead><tr><th scope="col">Lesson</th>'
         '<th scope="col">Reading</th><th scope="col">Exercises</th><th scope="col">Seminar</th>'
-        '<th scope="col">CPD hours on your own</th><th scope="col">CPD hours with the seminar</th></tr></thead><tbody>'
+        '<th scope="col">Hours on your own</th><th scope="col">Hours with the seminar</th></tr></thead><tbody>'
         + "".join(rows) + "</tbody></table>\n"
         "<p>Times are estimates: reading at about 200 words a minute, and the authors' estimate for the exercises. "
-        "Log the time you actually spent; your professional body sets what counts as CPD.</p>\n"
+        "On a course, these are course hours. A qualified counsellor working through the lessons may log the time "
+        "they actually spent as CPD, where their professional body allows it.</p>\n"
         '<h2 id="outcomes">Learning outcomes and how they map</h2>\n' + "\n".join(sections)
         + "\n</main>\n</body></html>\n"
     )
