@@ -18,7 +18,7 @@ import nbformat
 from tqdm import tqdm
 
 from . import assets, export, readability, sources
-from .execute import WIDGET_STATE, execute_many, is_sealed, reuse_outputs
+from .execute import execute_many, is_sealed, reuse_outputs, widget_state
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
 from .site import Assets, Page, write_site
@@ -28,9 +28,7 @@ def _read(path: Path) -> nbformat.NotebookNode | None:
     """A notebook from notebooks/, or None if it is missing or is not a readable notebook."""
     try:
         return nbformat.read(path, as_version=4)
-    except FileNotFoundError:
-        return None
-    except Exception:  # unreadable: run the lesson again and write a good one over it
+    except Exception:  # missing or unreadable: run the lesson again and write a good one over it
         return None
 
 
@@ -43,7 +41,7 @@ def is_current(path: Path, notebook: nbformat.NotebookNode) -> bool:
         return False
     same_hash = committed.metadata.get("alliance", {}).get("source_hash") == notebook.metadata["alliance"]["source_hash"]
     executed = all(c.get("execution_count") for c in committed.cells if c.cell_type == "code")
-    widgets = bool(committed.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state"))
+    widgets = bool(widget_state(committed))
     return same_hash and executed and widgets
 
 

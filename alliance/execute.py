@@ -43,6 +43,11 @@ class ExecutionError(RuntimeError):
     pass
 
 
+def widget_state(notebook: nbformat.NotebookNode) -> dict:
+    """The notebook's saved widget models by id (empty if none were saved)."""
+    return notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+
+
 # Stamps.
 
 def output_stamp(notebook: nbformat.NotebookNode) -> str:
@@ -82,7 +87,7 @@ def _references(value):
 def _first_appearance(notebook: nbformat.NotebookNode) -> list[str]:
     """Every widget model id: those the cells show in cell order, each followed by the models
     it refers to, then any left over (links between widgets) in the kernel's order."""
-    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    state = widget_state(notebook)
     order: dict[str, None] = {}
 
     def visit(model_id: str) -> None:
@@ -122,7 +127,7 @@ def settle(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     text = re.sub(r"IPY_MODEL_([0-9a-f]+)", lambda m: "IPY_MODEL_" + renamed.get(m.group(1), m.group(1)), text)
     text = pattern.sub(lambda m: renamed[m.group(0)], text)
     settled = nbformat.from_dict(json.loads(text))
-    state = settled.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state")
+    state = widget_state(settled)
     if state:  # in the same order as the ids, for readers that keep it
         settled.metadata["widgets"][WIDGET_STATE]["state"] = {
             renamed[old]: state[renamed[old]] for old in renamed if renamed[old] in state}

@@ -23,6 +23,8 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
+from .execute import WIDGET_STATE, WIDGET_VIEW, widget_state  # noqa: F401 (WIDGET_STATE: part of this stage's interface)
+
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
@@ -89,8 +91,6 @@ def inline_assets(npm_files: dict[str, Path]) -> dict[str, str]:
     return inline
 
 
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class AnswerError(ValueError):
@@ -132,7 +132,7 @@ def answers_in(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
     """(exercise id, field) for every answer the notebook's saved widget state holds: typed
     text, a chosen option, a tick or a rating, and what the profile and journal buttons show
     of the learner's journal. A notebook the build made from an empty journal holds none."""
-    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    state = widget_state(notebook)
     owner = _exercise_of(state, notebook)
     found = []
     for model_id, model in state.items():
@@ -175,7 +175,7 @@ class CompactWidgetState(Preprocessor):
     a page's own bytes shrink several-fold and nothing renders differently."""
 
     def preprocess(self, nb, resources):
-        state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state")
+        state = widget_state(nb)
         if not state:
             return nb, resources
         first: dict[str, str] = {}

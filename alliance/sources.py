@@ -81,25 +81,21 @@ def _split(markdown: str, unclosed: list[tuple[int, str]] | None = None) -> list
         if token.type == "heading_open" and token.tag in ("h1", "h2"):
             flush(first)
             start = first
-        elif token.type == "fence" and info.strip("{} ") in SEMINAR_PLACES and info.startswith("{"):
-            if unclosed is not None and not _closed(token, lines):
-                unclosed.append((first, lines[first].strip()))
-            flush(first)
-            blocks.append(Block(info.strip("{} ")))
-            start = last
+            continue
+        if token.type == "fence" and info.strip("{} ") in SEMINAR_PLACES and info.startswith("{"):
+            block = Block(info.strip("{} "))
         elif token.type == "fence" and info.startswith("{exercise}"):
-            if unclosed is not None and not _closed(token, lines):
-                unclosed.append((first, lines[first].strip()))
-            flush(first)
-            blocks.append(Block("exercise", exercise=info.removeprefix("{exercise}").strip()))
-            start = last
+            block = Block("exercise", exercise=info.removeprefix("{exercise}").strip())
         elif token.type == "colon_fence" and info.startswith("{facilitator}"):
-            if unclosed is not None and not _closed(token, lines):
-                unclosed.append((first, lines[first].strip()))
-            flush(first)
-            title = info.removeprefix("{facilitator}").strip()
-            blocks.append(Block("facilitator", text=token.content.strip(), title=title))
-            start = last
+            block = Block("facilitator", text=token.content.strip(), title=info.removeprefix("{facilitator}").strip())
+        else:
+            continue
+        # A placed block: the text before it is a section of its own, and its fence must close.
+        if unclosed is not None and not _closed(token, lines):
+            unclosed.append((first, lines[first].strip()))
+        flush(first)
+        blocks.append(block)
+        start = last
     flush(len(lines))
     return blocks
 
