@@ -21,15 +21,10 @@ def _build(args) -> int:
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    except ExecutionError as error:
+    except (ExecutionError, AssetError, AnswerError) as error:
         print(f"The build stopped before writing anything: {error}", file=sys.stderr)
-        return 3
-    except AssetError as error:
-        print(f"The build stopped before writing anything: {error}", file=sys.stderr)
-        return 4
-    except AnswerError as error:
-        print(f"The build stopped before writing anything: {error}", file=sys.stderr)
-        return 5
+        exit_codes = {ExecutionError: 3, AssetError: 4, AnswerError: 5}  # one per kind of failure
+        return next(code for kind, code in exit_codes.items() if isinstance(error, kind))
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         print(f"The build stopped: {error.strerror or error}{where}. The previous site/ is unchanged.", file=sys.stderr)
