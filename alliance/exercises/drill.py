@@ -93,7 +93,7 @@ class Drill(ExerciseType):
                                               description=f"My response: {criterion}", layout=widgets.Layout(width="100%"))
                 rating.add_class("alliance-drill-rating")
                 ratings.append(rating)
-            again = widgets.Button(description="Save this attempt and try again", layout=widgets.Layout(width="auto"))
+            again = widgets.Button(description="Save this attempt and try again", layout=widgets.Layout(width="auto", flex="0 0 auto"))
             again.add_class("alliance-drill-again")
             count = widgets.HTML('<p class="alliance-drill-count" role="status"></p>')
             box = widgets.VBox([

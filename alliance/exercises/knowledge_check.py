@@ -132,7 +132,9 @@ class KnowledgeCheck(ExerciseType):
                 f'<li><strong>{"Right" if o["correct"] else "Not right"}:</strong> “{text.inline(o["text"])}” '
                 f'{text.inline(o["explanation"])}</li>' for o in options)
             explained.append(f"<p><strong>{n}. {text.inline(question['question'])}</strong></p><ul>{items}</ul>")
-        self.check_button = widgets.Button(description="Check my answers", button_style="primary", layout=widgets.Layout(width="auto"))
+        # Its own width, never squeezed by the score beside it.
+        self.check_button = widgets.Button(description="Check my answers", button_style="primary",
+                                           layout=widgets.Layout(width="auto", flex="0 0 auto"))
         self.check_button.add_class("alliance-check-answers")
         self.result = widgets.HTML('<p class="alliance-score" role="status"></p>')
         self.result.add_class("alliance-score")  # its words show the score: never published
