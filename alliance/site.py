@@ -6,7 +6,10 @@ site/
   learner/NN-name.html        each lesson without facilitator notes
   facilitator/NN-name.html    each lesson with them, marked
   notebooks/NN-name.ipynb     the notebook to download
-  assets/                     one shared copy of require.js, the widget renderer, styles and scripts
+  slides/NN-name.html         each lesson's slide deck for a seminar (reveal.js, offline)
+  pack/NN-name.pdf            each lesson's printable trainer pack: plan, handout, cards, sheets, worksheets
+  pack/course-pack.pdf        the course pack: overview, ground rules, triads, safeguarding, sign-posting
+  assets/                     one shared copy of require.js, reveal.js, the widget renderer, styles and scripts
   single-file/NN-name.html    with `alliance build --single-file`: self-contained learner pages
 """
 
@@ -32,6 +35,8 @@ class Page:
     seminar_minutes: int | None = None
     single_file: str | None = None
     seminar: object | None = None  # the lesson's Seminar: outcomes, plan, self-study minutes
+    deck: str | None = None  # the slide deck's HTML, for site/slides/
+    pack: bytes | None = None  # the printable trainer pack's PDF, for site/pack/
 
 
 @dataclass(frozen=True)
@@ -67,13 +72,17 @@ def index_html(pages: list[Page]) -> str:
     for n, p in enumerate(pages):
         seminar = f" · a {p.seminar_minutes}-minute seminar" if p.seminar_minutes else ""
         single = f' · <a href="single-file/{p.lesson}.html">Single-file page</a>' if p.single_file else ""
+        trainer = "".join([
+            f' · <a href="slides/{p.lesson}.html" aria-label="Slides: {esc(p.title)}">Slides</a>' if p.deck else "",
+            f' · <a href="pack/{p.lesson}.pdf" aria-label="Trainer pack to print: {esc(p.title)}">Trainer pack (PDF)</a>'
+            if p.pack else ""])
         cards.append(
             f'<li><h2><a href="learner/{p.lesson}.html"><span class="number">Lesson {p.lesson[:2]}</span> {esc(p.title)}</a></h2>'
             f'<p>{esc(p.summary)}</p>'
             f'<p class="meta">About {p.reading_minutes} minutes\' reading, plus time for the exercises{seminar}</p>'
             f'<p><a href="learner/{p.lesson}.html" aria-label="Open the lesson: {esc(p.title)}">Open the lesson</a> · '
             f'<a href="facilitator/{p.lesson}.html" aria-label="Facilitator edition: {esc(p.title)}">Facilitator edition</a> · '
-            f'<a href="notebooks/{p.lesson}.ipynb" download aria-label="Download the notebook: {esc(p.title)}">Download the notebook</a>{single}</p></li>'
+            f'<a href="notebooks/{p.lesson}.ipynb" download aria-label="Download the notebook: {esc(p.title)}">Download the notebook</a>{single}{trainer}</p></li>'
         )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -149,7 +158,7 @@ def overview_html(pages: list[Page]) -> str:
     )
 
 
-def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR) -> Path:
+def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR, course_pack: bytes | None = None) -> Path:
     """Build the whole site in a temporary folder beside site/, then swap it in."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
@@ -169,6 +178,15 @@ def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR) -> 
                 (staging / "single-file" / f"{page.lesson}.html").write_text(page.single_file, encoding="utf-8")
             (staging / "notebooks").mkdir(exist_ok=True)
             shutil.copyfile(page.notebook, staging / "notebooks" / page.notebook.name)
+            if page.deck:
+                (staging / "slides").mkdir(exist_ok=True)
+                (staging / "slides" / f"{page.lesson}.html").write_text(page.deck, encoding="utf-8")
+            if page.pack:
+                (staging / "pack").mkdir(exist_ok=True)
+                (staging / "pack" / f"{page.lesson}.pdf").write_bytes(page.pack)
+        if course_pack:
+            (staging / "pack").mkdir(exist_ok=True)
+            (staging / "pack" / "course-pack.pdf").write_bytes(course_pack)
         (staging / "index.html").write_text(index_html(pages), encoding="utf-8")
         if any(p.seminar for p in pages):
             (staging / "overview.html").write_text(overview_html(pages), encoding="utf-8")
