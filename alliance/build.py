@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from . import assets, export, readability, sources
+from . import assets, decks, export, readability, slides, sources
 from .execute import execute_many, is_sealed, reuse_outputs, widget_state
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
@@ -80,6 +80,7 @@ def build(
         measuring = background.submit(lambda: {lesson.id: readability.measure(lesson) for lesson in lessons})
         notebooks, changed, ran = run_stale(lessons, notebooks_dir, force, quiet)
         editions, singles, exported = export_all(lessons, notebooks, site_dir, force, single_file, npm_files, bar)
+        deck_pages, decks_exported = export_decks(lessons, site_dir, force, bar)
         measured = measuring.result()
     for lesson_id in changed:  # only now that every lesson has run and been exported
         write_atomically(notebooks_dir / f"{lesson_id}.ipynb", notebooks[lesson_id])
@@ -89,14 +90,15 @@ def build(
             lesson=lesson.id, title=lesson.title, summary=lesson.summary,
             notebook=notebooks_dir / f"{lesson.id}.ipynb", editions=editions[lesson.id],
             reading_minutes=measured[lesson.id].reading_minutes, seminar_minutes=lesson.seminar_minutes,
-            single_file=singles.get(lesson.id), seminar=lesson.seminar,
+            single_file=singles.get(lesson.id), seminar=lesson.seminar, deck=deck_pages.get(lesson.id),
         )
         for lesson in lessons
     ]
-    index = write_site(pages, Assets(npm_files, export.own_assets()), site_dir)
+    index = write_site(pages, Assets(npm_files, {**export.own_assets(), **slides.own_assets()}), site_dir)
     if not quiet:
         print(ran)
         print(f"{exported} page(s) exported, {len(pages) * len(export.EDITIONS) - exported} unchanged.")
+        print(f"{decks_exported} slide deck(s) exported, {len(deck_pages) - decks_exported} unchanged.")
         print(readability.report(list(measured.values())))
     return index
 
@@ -148,6 +150,20 @@ def export_all(lessons, notebooks: dict, site_dir: Path, force: bool, single_fil
     return editions, singles, exported
 
 
+def export_decks(lessons, site_dir: Path, force: bool, bar) -> tuple[dict[str, str], int]:
+    """Every seminar's slide deck, reusing decks in site/ whose inputs are unchanged."""
+    pages: dict[str, str] = {}
+    exported = 0
+    for lesson in bar([lesson for lesson in lessons if lesson.seminar], desc="Exporting slides"):
+        deck = decks.build_deck(lesson)
+        key = slides.deck_build_key(deck)
+        page = None if force else _reuse(site_dir / "slides" / f"{lesson.id}.html", key)
+        if page is None:
+            page, exported = slides.export_deck(deck, key), exported + 1
+        pages[lesson.id] = page
+    return pages, exported
+
+
 def navigation(lessons: list, n: int, edition: str, single: bool = False) -> export.Navigation:
     """Links from lesson n to the collection, its notebook and its neighbours in the same edition."""
     folder = "../single-file/" if single else ""
@@ -160,4 +176,6 @@ def navigation(lessons: list, n: int, edition: str, single: bool = False) -> exp
         next=None if single or n == len(lessons) - 1 else link(n + 1),
         other_edition=None if single else export.Link(
             f"../{other}/{lessons[n].id}.html", f"{other.capitalize()} edition of this lesson"),
+        trainer=(export.Link(f"../slides/{lessons[n].id}.html", "Slides for the seminar"),)
+        if edition == "facilitator" and not single and lessons[n].seminar else (),
     )

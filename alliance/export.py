@@ -55,6 +55,7 @@ class Navigation:
     previous: Link | None = None
     next: Link | None = None
     other_edition: Link | None = None
+    trainer: tuple[Link, ...] = ()  # the facilitator edition's links to the lesson's slides and pack
 
 
 def lab_css() -> str:
@@ -262,6 +263,7 @@ def export(notebook: nbformat.NotebookNode, edition: str, nav: Navigation = Navi
             "previous": nav.previous,
             "next": nav.next,
             "other_edition": nav.other_edition,
+            "trainer": nav.trainer,
             "lesson_json": _escaped(json.dumps(lesson, ensure_ascii=False), "script"),
             "uses_math": bool(re.search(r"\$[^$\n]+\$|\\\(|\\\[", markdown)),
             "uses_mermaid": "```mermaid" in markdown,

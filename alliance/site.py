@@ -96,9 +96,27 @@ def index_html(pages: list[Page]) -> str:
         + ('<p><a href="overview.html">Course overview</a>: what each lesson teaches, how its outcomes map to '
            'SCoPEd and the humanistic competences, and the hours each lesson takes, for course records or CPD.</p>\n'
            if any(p.seminar for p in pages) else "")
+        + trainers_html(pages)
         + '<h2 id="lessons">The lessons</h2>\n<ol class="lessons" aria-labelledby="lessons">\n'
         + "\n".join(cards)
         + "\n</ol>\n</main>\n</body></html>\n"
+    )
+
+
+def trainers_html(pages: list[Page]) -> str:
+    """Where a trainer finds what they put in front of a group, and how to use it."""
+    decks = [p for p in pages if p.deck]
+    if not decks:
+        return ""
+    links = "".join(f'<li><a href="slides/{p.lesson}.html">Lesson {p.lesson[:2]}: {html.escape(p.title)}</a></li>' for p in decks)
+    return (
+        '<section aria-labelledby="trainers">\n<h2 id="trainers">For trainers</h2>\n'
+        "<p><strong>Slides.</strong> Each seminar has a slide deck that follows its session plan: the outcomes, the key "
+        "ideas, each scenario as a group vote, the skills practice with its timings, the discussion questions and a "
+        "check-out. Open a deck in a browser; it works offline, from a USB stick too, if you copy this whole folder. "
+        "Use the arrow keys or Space to move on (a vote's grades appear on the next press), F for full screen, and "
+        "S for the speaker view, which shows the facilitator notes for each slide beside a timer.</p>\n"
+        f'<ul class="decks">{links}</ul>\n</section>\n'
     )
 
 

@@ -105,6 +105,21 @@ def test_an_exercise_change_runs_that_lesson_alone(workspace):
     assert runs == [[LESSON]]
 
 
+def test_a_seminar_change_exports_that_lessons_slides_alone(workspace, monkeypatch):
+    dirs, runs = workspace
+    exported = []
+    export_deck = build_module.slides.export_deck
+    monkeypatch.setattr(build_module.slides, "export_deck", lambda deck, key=None: exported.append(
+        deck.metadata.alliance.lesson) or export_deck(deck, key))
+    build(quiet=True, **dirs)
+    assert exported == []
+    plan = dirs["content_dir"] / "seminars" / f"{LESSON}.yaml"
+    plan.write_text(plan.read_text().replace("kind: break\n    activity: Break", "kind: break\n    activity: Tea break", 1))
+    build(quiet=True, **dirs)
+    assert exported == [LESSON]
+    assert "Tea break" in (dirs["site_dir"] / "slides" / f"{LESSON}.html").read_text()
+
+
 @pytest.mark.parametrize("change", ["outputs", "widget state", "no widget state", "a markdown cell"])
 def test_a_notebook_changed_since_the_build_made_it_is_run_again(workspace, change):
     """Only what the build itself produced is reused, even when the sources are unchanged."""

@@ -43,14 +43,14 @@ def test_learner_edition_leaves_out_facilitator_notes(site):
 
 
 def test_pages_show_no_code(site):
-    for page in site.glob("*/*.html"):
+    for page in [*lesson_pages(site), *site.glob("single-file/*.html"), *site.glob("slides/*.html")]:
         html = page.read_text()
         assert "lesson.exercise(" not in html and "from alliance" not in html
         assert not re.search(r'class="[^"]*jp-(InputPrompt|OutputPrompt|CodeMirrorEditor)|class="highlight', html)
 
 
 def test_pages_carry_widget_state_for_kernel_free_use(site):
-    for page in site.glob("*/*.html"):
+    for page in [*lesson_pages(site), *site.glob("single-file/*.html")]:
         html = page.read_text()
         assert "application/vnd.jupyter.widget-state+json" in html
         assert "DirectionalLinkModel" in html  # the scenario and pacer links run in the browser
@@ -199,3 +199,13 @@ def test_identical_layouts_are_shared_and_references_follow():
     assert state["a"]["state"] == {"_model_name": "LayoutModel"} and state["c"]["state"]["width"] == "50%"
     assert state["h2"]["state"]["layout"] == "IPY_MODEL_a" and state["h3"]["state"]["layout"] == "IPY_MODEL_c"
     assert state["h1"]["state"]["index"] is None and "tooltip" not in state["h1"]["state"]  # only known-null settings go
+
+
+def test_trainers_find_each_deck_from_the_index_and_the_facilitator_edition(site):
+    index = (site / "index.html").read_text()
+    assert 'id="trainers"' in index and "speaker view" in index
+    for lesson in lesson_ids():
+        assert (site / "slides" / f"{lesson}.html").exists()
+        assert index.count(f'href="slides/{lesson}.html"') == 2  # the trainers' list and the lesson's card
+        assert f'href="../slides/{lesson}.html"' in (site / "facilitator" / f"{lesson}.html").read_text()
+        assert "slides/" not in (site / "learner" / f"{lesson}.html").read_text()

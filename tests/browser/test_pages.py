@@ -19,15 +19,14 @@ import yaml
 from pypdf import PdfReader
 
 from alliance import text
-from alliance.assets import asset_path
 from alliance.exercises import TYPES
 from alliance.exercises.guided_practice import GuidedPractice
 from alliance.journal import Answer, to_markdown
 from alliance.paths import EXERCISES_DIR, lesson_ids
+from site_browser import READY, Offline, axe_violations
 
 LESSONS = lesson_ids()
 PAGES = ["index.html", "overview.html"] + [f"{edition}/{lesson}.html" for edition in ("learner", "facilitator") for lesson in LESSONS]
-READY = "body[data-alliance-ready]"
 
 
 @pytest.fixture(scope="module")
@@ -40,36 +39,6 @@ def server(built_site):
     httpd.shutdown()
 
 
-class Offline:
-    """A browser context that lets through only requests for the site itself."""
-
-    def __init__(self, browser, base: str, **options):
-        self.base = base
-        self.leaving: list[str] = []
-        self.errors: list[str] = []
-        self.context = browser.new_context(accept_downloads=True, **options)
-        self.context.route("**/*", self._route)
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(self.base) or url.startswith("blob:") or url.startswith("data:"):
-            route.continue_()
-        else:
-            self.leaving.append(url)
-            route.abort()
-
-    def open(self, path: str, ready: bool = True):
-        page = self.context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.goto(self.base + path)
-        if ready:
-            page.wait_for_selector(READY, state="attached", timeout=30_000)
-        return page
-
-    def close(self):
-        self.context.close()
-
-
 @pytest.fixture
 def offline(browser, built_site):
     session = Offline(browser, built_site.as_uri() + "/")
@@ -77,15 +46,6 @@ def offline(browser, built_site):
     session.close()
     assert session.leaving == [], f"requests left the site: {session.leaving}"
     assert session.errors == []
-
-
-def axe_violations(page):
-    page.add_script_tag(path=str(asset_path("axe.min.js")))
-    return page.evaluate(
-        """axe.run(document, {resultTypes: ['violations'], preload: false}).then(r => r.violations
-             .filter(v => v.impact === 'serious' || v.impact === 'critical')
-             .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`))"""
-    )
 
 
 @pytest.mark.parametrize("path", PAGES)
