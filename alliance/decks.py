@@ -23,11 +23,15 @@ SUPPORT = ("Look after yourself: you may pass, or step out of any activity, with
            "Support: your tutor or GP; Samaritans, free, any time, on 116 123; 999 in an emergency.")
 KIND_TITLES = {
     "welcome": "Welcome", "ground-rules": "Ground rules", "check-in": "Check-in", "input": "Input",
-    "discussion": "Discussion", "exercise": "In pairs", "practice": "Skills practice", "break": "Break",
+    "discussion": "Discussion", "exercise": "Exercise", "practice": "Skills practice", "break": "Break",
     "check-out": "Check-out",
 }
 # What the group sees for segments whose activity is written for the facilitator alone.
 GROUP_TEXT = {
+    "welcome": "Welcome. We meet for one lesson each session, and each session is mostly practice.",
+    "ground-rules": ("Introductions: your name, how you would like to be addressed, and one thing you hope to learn. "
+                     "You may pass.\n\nThen we agree our ground rules for the whole course, including the honest "
+                     "limits of confidentiality on a training course."),
     "check-in": "One word or one line each: how are you arriving today? Anyone may pass.",
     "break": "Back in {minutes} minutes.",
     "check-out": "Each person names one thing they will try before the next session.",
@@ -120,7 +124,7 @@ def _segment(segment: dict, start: int, end: int, names: dict[str, str]) -> str:
     title = f"## {KIND_TITLES[kind]} · {start}–{end} min"
     if kind in GROUP_TEXT:
         body = GROUP_TEXT[kind].format(minutes=segment["minutes"])
-        if kind == "check-out":
+        if kind in ("welcome", "check-out"):
             body += f"\n\n{SUPPORT}"
     elif kind == "input" and segment.get("topics"):
         body = "\n".join(f"- {topic[0].upper()}{topic[1:]}" for topic in segment["topics"])
