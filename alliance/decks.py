@@ -119,6 +119,17 @@ def _scenario(exercise, segment_minutes: str = "") -> list[nbformat.NotebookNode
     ]
 
 
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?)])\s+(?=[A-Z'\"])", text) if s.strip()]
+
+
+def _steps(activity: str) -> str:
+    """A practice's instructions as numbered steps for the group, without the pointers to
+    facilitator notes, which the speaker notes carry."""
+    plain = re.sub(r"\s*\(see '[^']+'\)", "", activity)
+    return "\n".join(f"{n}. {step}" for n, step in enumerate(_sentences(plain), 1))
+
+
 def _segment(segment: dict, start: int, end: int, names: dict[str, str]) -> str:
     kind = segment["kind"]
     title = f"## {KIND_TITLES[kind]} · {start}–{end} min"
@@ -128,6 +139,10 @@ def _segment(segment: dict, start: int, end: int, names: dict[str, str]) -> str:
             body += f"\n\n{SUPPORT}"
     elif kind == "input" and segment.get("topics"):
         body = "\n".join(f"- {topic[0].upper()}{topic[1:]}" for topic in segment["topics"])
+    elif kind in ("practice", "exercise"):
+        body = _steps(segment["activity"])
+    elif kind == "discussion":  # the question for the group; the rest is for the facilitator
+        body = _sentences(segment["activity"])[0]
     else:
         body = segment["activity"]
     materials = [names[u] for u in segment.get("uses", []) if u.startswith(("card:", "sheet:"))]
