@@ -1,10 +1,12 @@
 """Stage 2, for seminars: each lesson's slide deck as a notebook of Markdown cells whose
 slide metadata (`slideshow.slide_type`) says what is a slide, a fragment or a speaker note.
 
-A deck follows the session plan, not the lesson text. It is built from what authors already
-mark in the sources: the title and learning outcomes, the lesson's "Key points", each plan
-segment with its timings, the scenarios as group votes, the facilitator notes (as speaker
-notes) and the discussion questions. slides.py exports it with nbconvert's SlidesExporter.
+A deck follows the session plan, not the lesson text. It is built from what authors mark
+in the sources: the title and learning outcomes; each plan segment with its timings and
+the lines its `slide` shows the group; the lesson's "Key points" after the input that
+teaches them (`key_points`); the scenarios as group votes; the discussion questions; and
+the facilitator notes as speaker notes. What has no time in the plan follows the check-out,
+as material for when there is time. slides.py exports the deck with nbconvert.
 """
 
 from __future__ import annotations
@@ -14,30 +16,23 @@ import re
 import nbformat
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from .sources import LessonSource
+from .sources import LessonSource, bullets, key_points
 
 # What fits on a 1280×720 slide at 26 px: tests/browser/test_slides.py checks nothing overflows.
 SLIDE_CHARACTERS = 560
 SLIDE_ITEMS = 4
 SUPPORT = ("Look after yourself: you may pass, or step out of any activity, without saying why. "
            "Support: your tutor or GP; Samaritans, free, any time, on 116 123; 999 in an emergency.")
+KEYS = ("Keys: → or Space for the next slide (a vote's grades come on the next press), ← to go back, "
+        "S for this speaker view, F for full screen, Esc for an overview of every slide.")
 KIND_TITLES = {
     "welcome": "Welcome", "ground-rules": "Ground rules", "check-in": "Check-in", "input": "Input",
     "discussion": "Discussion", "exercise": "Exercise", "practice": "Skills practice", "break": "Break",
     "check-out": "Check-out",
 }
-# What the group sees for segments whose activity is written for the facilitator alone.
-GROUP_TEXT = {
-    "welcome": "Welcome. We meet for one lesson each session, and each session is mostly practice.",
-    "ground-rules": ("Introductions: your name, how you would like to be addressed, and one thing you hope to learn. "
-                     "You may pass.\n\nThen we agree our ground rules for the whole course, including the honest "
-                     "limits of confidentiality on a training course."),
-    "check-in": "One word or one line each: how are you arriving today? Anyone may pass.",
-    "break": "Back in {minutes} minutes.",
-    "check-out": "Each person names one thing they will try before the next session.",
-}
 GRADES = {"best": "Most helpful", "partly": "Partly helpful", "unhelpful": "Less helpful"}
 LETTERS = "ABCDEFGH"
+RISK = re.compile(r"suicid|self-harm|ending (?:your|my|their) life|end it all|kill (?:myself|yourself)", re.I)
 
 
 def _slide(text: str, kind: str = "slide") -> nbformat.NotebookNode:
@@ -46,6 +41,10 @@ def _slide(text: str, kind: str = "slide") -> nbformat.NotebookNode:
 
 def _notes(*parts: str) -> nbformat.NotebookNode:
     return _slide("\n\n".join(p for p in parts if p), "notes")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _chunks(items: list[str]) -> list[list[str]]:
@@ -59,31 +58,11 @@ def _chunks(items: list[str]) -> list[list[str]]:
     return [g for g in groups if g]
 
 
-def _list_slides(title: str, items: list[str], lead: str = "") -> list[nbformat.NotebookNode]:
+def _list_slides(title: str, items: list[str]) -> list[nbformat.NotebookNode]:
     groups = _chunks(items)
-    cells = []
-    for n, group in enumerate(groups, 1):
-        heading = title if len(groups) == 1 else f"{title} ({n} of {len(groups)})"
-        bullets = "\n".join(f"- {item}" for item in group)
-        cells.append(_slide(f"## {heading}\n\n{lead + chr(10) * 2 if lead and n == 1 else ''}{bullets}"))
-    return cells
-
-
-def _section(markdown: str, heading: str) -> str:
-    """The text under a `## heading`, up to the next heading of that level."""
-    found = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", markdown, re.M | re.S)
-    return found.group(1).strip() if found else ""
-
-
-def _bullets(markdown: str) -> list[str]:
-    """Top-level list items, each joined onto one line."""
-    items: list[str] = []
-    for line in markdown.splitlines():
-        if line.startswith("- "):
-            items.append(line[2:].strip())
-        elif items and line.startswith("  ") and line.strip():
-            items[-1] += " " + line.strip()
-    return items
+    return [_slide(f"## {title if len(groups) == 1 else f'{title} ({n} of {len(groups)})'}\n\n"
+                   + "\n".join(f"- {item}" for item in group))
+            for n, group in enumerate(groups, 1)]
 
 
 def _question_only(item: str) -> str:
@@ -95,121 +74,139 @@ def _short_title(title: str) -> str:
     return title.split(" (")[0].strip()
 
 
-def _scenario(exercise, segment_minutes: str = "") -> list[nbformat.NotebookNode]:
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?)])\s+(?=[A-Z'\"])", text) if s.strip()]
+
+
+def _scenario(exercise, number: int) -> list[nbformat.NotebookNode]:
+    """A group vote: the situation, then the options; the grades come on the next key press.
+    The exercise's own title and question stay in the notes: they can hint at the answer."""
     spec = exercise.spec
     options = exercise.shown_options()
     letter = {id(o): LETTERS[n] for n, o in enumerate(options)}
     context = f"{spec['context']}\n\n" if spec.get("context") else ""
+    risk = ("\n\n*This scenario is about suicide or self-harm. Anyone may sit it out.*"
+            if RISK.search(" ".join([spec.get("context", ""), spec["client"], *(o["response"] for o in options)])) else "")
     lettered = "\n".join(f"- **{letter[id(o)]}.** {o['response']}" for o in options)
     grades = " ".join(
         f"{GRADES[kind]}: {', '.join(letter[id(o)] for o in options if o['kind'] == kind)}."
         for kind in GRADES if any(o["kind"] == kind for o in options))
     best = next(o for o in options if o["kind"] == "best")
-    why = re.split(r"(?<=[.!?])\s", best["feedback"], maxsplit=1)[0]
+    why = _sentences(best["feedback"])[0]
     feedback = "\n".join(f"- **{letter[id(o)]}** ({GRADES[o['kind']].lower()}): {o['feedback']}" for o in options)
     return [
-        _slide(f"## Scenario: {exercise.title}{segment_minutes}\n\n{context}> {spec['client']}"),
-        _notes("Read the situation aloud, or let the group read it. The client is fictional.",
-               f"Then move on: the group votes for the response closest to what they would say ({exercise.title}, "
-               "in the lesson, has the same options)."),
-        _slide(f"## {exercise.title}: {spec['question'][0].lower()}{spec['question'][1:]}\n\n{lettered}"),
-        _notes("Ask for a show of hands for each letter before revealing the grades. Ask someone who chose each "
-               "response what drew them to it.", "Feedback on each response, as the lesson gives it:", feedback),
+        _slide(f"## Scenario {number}\n\n{context}> {spec['client']}{risk}"),
+        _notes(f"Scenario {number} is \"{exercise.title}\" in the lesson, with the same options in the same order. "
+               "The client is fictional.",
+               "Read the situation aloud. On the next slide, let pairs or the whole group settle on the response "
+               "closest to what they would say (the plan says which) before you press on: the next press shows "
+               "the grades."),
+        _slide(f"## Scenario {number}: which would you say?\n\n{lettered}"),
+        _notes(f"The lesson asks: {spec['question']}", "Ask someone who chose each response what drew them to it.",
+               "Feedback on each response, as the lesson gives it:", feedback),
         _slide(f"{grades}\n\n**Why {letter[id(best)]}?** {why}", "fragment"),
     ]
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?)])\s+(?=[A-Z'\"])", text) if s.strip()]
-
-
-def _steps(activity: str) -> str:
-    """A practice's instructions as numbered steps for the group, without the pointers to
-    facilitator notes, which the speaker notes carry."""
-    plain = re.sub(r"\s*\(see '[^']+'\)", "", activity)
-    return "\n".join(f"{n}. {step}" for n, step in enumerate(_sentences(plain), 1))
+def _guided(exercise) -> list[nbformat.NotebookNode]:
+    """A guided practice the group does together: its steps on screen, its full words in the notes."""
+    spec = exercise.spec
+    steps = "\n".join(f"{n}. {step['say']}" for n, step in enumerate(spec["steps"], 1))
+    return [_slide(f"## {exercise.title}\n\n*Optional: keep your eyes open if you like, and skip or stop any "
+                   f"step at any time.*\n\n{steps}"),
+            _notes(f"Read the steps slowly. The lesson's own words: {spec['prompt']}", spec.get("follow_up", ""))]
 
 
 def _segment(segment: dict, start: int, end: int, names: dict[str, str]) -> str:
+    """A plan segment's slide: its kind and minutes, and what the group needs to see."""
     kind = segment["kind"]
-    title = f"## {KIND_TITLES[kind]} · {start}–{end} min"
-    if kind in GROUP_TEXT:
-        body = GROUP_TEXT[kind].format(minutes=segment["minutes"])
-        if kind in ("welcome", "check-out"):
-            body += f"\n\n{SUPPORT}"
+    lines = segment.get("slide")
+    if lines and kind in ("practice", "exercise"):
+        body = "\n".join(f"{n}. {line}" for n, line in enumerate(lines, 1))
+    elif lines:
+        body = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
     elif kind == "input" and segment.get("topics"):
-        body = "\n".join(f"- {topic[0].upper()}{topic[1:]}" for topic in segment["topics"])
-    elif kind in ("practice", "exercise"):
-        body = _steps(segment["activity"])
-    elif kind == "discussion":  # the question for the group; the rest is for the facilitator
-        body = _sentences(segment["activity"])[0]
-    else:
-        body = segment["activity"]
+        body = "\n".join(f"- {_capital(topic)}" for topic in segment["topics"])
+    elif kind == "break":
+        body = f"Back in {segment['minutes']} minutes."
+    else:  # a plan written before slides: the activity's first sentence, without pointers to notes
+        body = re.sub(r"\s*\(see '[^']+'\)", "", _sentences(segment["activity"])[0])
+    if kind in ("welcome", "break", "check-out"):
+        body += f"\n\n{SUPPORT}"
     materials = [names[u] for u in segment.get("uses", []) if u.startswith(("card:", "sheet:"))]
     if materials:
         body += "\n\n*Materials:* " + "; ".join(materials) + "."
-    return f"{title}\n\n{body}"
+    return f"## {KIND_TITLES[kind]} · {start}–{end} min\n\n{body}"
 
 
 def build_deck(lesson: LessonSource) -> nbformat.NotebookNode:
     """The deck's notebook: Markdown cells, each marked slide, fragment or notes."""
     seminar = lesson.seminar
-    markdown = "\n\n".join(b.text for b in lesson.blocks if b.kind == "markdown")
+    points = key_points("\n\n".join(b.text for b in lesson.blocks if b.kind == "markdown"))
     facilitator = [b for b in lesson.blocks if b.kind == "facilitator"]
     discussions = [b for b in facilitator if b.title.startswith("Discussion questions")]
     others = [b for b in facilitator if b not in discussions]
     scenarios = {i: e for i, e in lesson.exercises.items() if e.name == "scenario"}
+    numbers = {i: n for n, i in enumerate(scenarios, 1)}
     names = {f"card:{c['id']}": f"client card: {c['client']}" for c in seminar.cards}
     names[f"sheet:{seminar.sheet['id']}"] = seminar.sheet["title"]
+    timetable = seminar.timetable()
 
-    def notes_for(segment: dict) -> list[nbformat.NotebookNode]:
+    def notes_for(segment: dict) -> nbformat.NotebookNode:
         """The segment's own instructions and any facilitator note it names."""
         named = [b for b in others if f"'{_short_title(b.title)}'" in segment["activity"]]
         for block in named:
             others.remove(block)
-        return [_notes(f"**{KIND_TITLES[segment['kind']]}, {segment['minutes']} minutes.** {segment['activity']}",
-                       *(f"**{b.title}**\n\n{b.text}" for b in named))]
+        activity = "" if segment["activity"] == KIND_TITLES[segment["kind"]] else f" {segment['activity']}"
+        return _notes(f"**{KIND_TITLES[segment['kind']]}, {segment['minutes']} minutes.**{activity}",
+                      *(f"**{b.title}**\n\n{b.text}" for b in named))
 
-    cells = [
-        _slide(f"# {lesson.title}\n\n{lesson.summary}\n\n*Lesson {lesson.id[:2]} · a {seminar.minutes}-minute seminar*"
-               f"\n\n{SUPPORT}"),
-        *_list_slides("By the end of this session you can", [o["can"][0].upper() + o["can"][1:] for o in seminar.outcomes]),
-    ]
-    opening = len(cells)
-    timetable = seminar.timetable()
-    taught_key_points = False
-    discussion_segments = [i for i, (_, _, s) in enumerate(timetable) if s["kind"] == "discussion"]
-    placed: dict[int, list] = {i: [] for i in range(len(timetable))}
-    for block in discussions:  # each set of questions goes with the discussion it serves
-        about_example = "worked example" in block.title
-        matching = [i for i in discussion_segments if ("worked example" in timetable[i][2]["activity"]) == about_example]
-        target = (matching or discussion_segments or [len(timetable) - 1])[0]
-        placed[target].append(block)
-    used: set[str] = set()
+    # Each set of discussion questions goes with the discussion it serves; the rest wait for time.
+    discussion_at: dict[int, list] = {}
+    spare_discussions = []
+    segments = [i for i, (_, _, s) in enumerate(timetable) if s["kind"] == "discussion"]
+    for block in discussions:  # a debrief of the rounds takes no questions unless it asks for them
+        wanted = "worked example" if "worked example" in block.title else "discussion questions"
+        matching = [i for i in segments if wanted in timetable[i][2]["activity"] and i not in discussion_at]
+        if matching:
+            discussion_at[matching[0]] = [block]
+        else:
+            spare_discussions.append(block)
+
+    cells = [_slide(f"# {lesson.title}\n\n{lesson.summary}\n\n"
+                    f"*Lesson {lesson.id[:2]} · a {seminar.minutes}-minute seminar*\n\n{SUPPORT}")]
+    opening_notes = len(cells)
+    cells += _list_slides("By the end of this session you can", [_capital(o["can"]) for o in seminar.outcomes])
+    taught: set[int] = set()
+    shown: set[str] = set()
     for i, (start, end, segment) in enumerate(timetable):
         if segment["kind"] == "check-out":
-            unused = [e for sid, e in scenarios.items() if sid not in used]
-            for exercise in unused:  # every scenario gets its vote, if there is time
-                cells += _scenario(exercise, " (if there is time)")
-                used.add(exercise.id)
-            for block in placed[i]:
-                cells += _discussion(block)
-            placed[i] = []
-        cells.append(_slide(_segment(segment, start, end, names)))
-        cells += notes_for(segment)
-        if segment["kind"] == "input" and not taught_key_points:
-            cells += _list_slides("Key ideas", _bullets(_section(markdown, "Key points")))
-            taught_key_points = True
+            untaught = [p for n, p in enumerate(points, 1) if n not in taught]
+            cells += _list_slides("Key points to take away" if taught else "Key ideas", untaught) if untaught else []
+        cells += [_slide(_segment(segment, start, end, names)), notes_for(segment)]
+        if segment.get("key_points"):
+            cells += _list_slides("Key ideas", [points[n - 1] for n in segment["key_points"]])
+            taught.update(segment["key_points"])
         for exercise_id in segment.get("uses", []):
-            if exercise_id in scenarios and exercise_id not in used and segment["kind"] != "check-out":
-                cells += _scenario(scenarios[exercise_id])
-                used.add(exercise_id)
-        for block in placed[i]:
+            if exercise_id in shown or segment["kind"] == "check-out":
+                continue
+            if exercise_id in scenarios:
+                cells += _scenario(scenarios[exercise_id], numbers[exercise_id])
+            elif exercise_id in lesson.exercises and lesson.exercises[exercise_id].name == "guided-practice":
+                cells += _guided(lesson.exercises[exercise_id])
+            shown.add(exercise_id)
+        for block in discussion_at.get(i, []):
             cells += _discussion(block)
-    if not taught_key_points:
-        cells[opening:opening] = _list_slides("Key ideas", _bullets(_section(markdown, "Key points")))
-    if others:  # notes no segment names, such as handling disclosure: with the title slide
-        cells.insert(1, _notes(*(f"**{b.title}**\n\n{b.text}" for b in others)))
+    spare = [e for i, e in scenarios.items() if i not in shown]
+    if spare or spare_discussions:
+        cells.append(_slide("## If there is time\n\nNot timed in the plan: for another session, or for learners "
+                            "to take on their own."))
+        for exercise in spare:
+            cells += _scenario(exercise, numbers[exercise.id])
+        for block in spare_discussions:
+            cells += _discussion(block)
+    # Notes no segment names, such as handling disclosure in the group, go with the title slide.
+    cells.insert(opening_notes, _notes(KEYS, *(f"**{b.title}**\n\n{b.text}" for b in others)))
     for n, cell in enumerate(cells):  # nbformat's ids are random; the same sources give the same deck
         cell.id = f"{lesson.id[:2]}-{n}"
     deck = new_notebook(cells=cells)
@@ -219,5 +216,5 @@ def build_deck(lesson: LessonSource) -> nbformat.NotebookNode:
 
 
 def _discussion(block) -> list[nbformat.NotebookNode]:
-    questions = [_question_only(item) for item in _bullets(block.text)]
+    questions = [_question_only(item) for item in bullets(block.text)]
     return [*_list_slides(block.title, questions), _notes(f"**{block.title}**\n\n{block.text}")]

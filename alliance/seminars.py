@@ -27,6 +27,8 @@ FEEDBACK_ORDER = ["counsellor", "client", "observer"]
 ANCHORS = ["Not yet", "Sometimes", "Mostly", "Consistently"]
 SHORT_SEGMENT = 10  # minutes: a shorter segment may teach one topic at most
 BREAK_FROM = 75  # minutes: a plan this long has a break
+SLIDE_LINE = 170  # characters: a line on a slide, read from the back of a room
+NEEDS_SLIDE = ("check-in", "exercise", "practice", "check-out")  # segments whose slide the author writes
 
 _text = {"type": "string", "minLength": 1}
 _id = {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"}
@@ -58,6 +60,11 @@ SCHEMA = {
                     "activity": _text,
                     "topics": {"type": "array", "items": _text},
                     "uses": {"type": "array", "items": {"type": "string", "pattern": "^((card|sheet):)?[a-z][a-z0-9-]*$"}},
+                    # What the group sees on the segment's slide, a short line each (steps, for a practice).
+                    "slide": {"type": "array", "minItems": 1, "maxItems": 6,
+                              "items": {"type": "string", "minLength": 1, "maxLength": SLIDE_LINE}},
+                    # Which of the lesson's "Key points" (numbered from 1) this input teaches: its slides follow.
+                    "key_points": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 1}},
                 },
                 "required": ["minutes", "kind", "activity"],
                 "additionalProperties": False,
@@ -120,7 +127,8 @@ class Seminar:
         return rows
 
 
-def load_seminar(path: Path, lesson_id: str, seminar_minutes: int | None, exercise_ids: set[str]) -> Seminar:
+def load_seminar(path: Path, lesson_id: str, seminar_minutes: int | None, exercise_ids: set[str],
+                 key_points: int | None = None) -> Seminar:
     """Read and check one seminar file; raises SpecError naming the file and field."""
     file = shown(path)
     try:
@@ -137,16 +145,29 @@ def load_seminar(path: Path, lesson_id: str, seminar_minutes: int | None, exerci
     seminar = Seminar(data["lesson"], data["self_study_minutes"], data["outcomes"], data["plan"],
                       data["cards"], data["sheet"], path)
     problems += [SpecProblem(file, "", field, message) for field, message in
-                 check_seminar(seminar, lesson_id, seminar_minutes, exercise_ids)]
+                 check_seminar(seminar, lesson_id, seminar_minutes, exercise_ids, key_points)]
     if problems:
         raise SpecError(problems)
     return seminar
 
 
 def check_seminar(seminar: Seminar, lesson_id: str, seminar_minutes: int | None,
-                  exercise_ids: set[str]) -> list[tuple[str, str]]:
-    """The rules a plan a trainer can run as written keeps, as (field, message) pairs."""
+                  exercise_ids: set[str], key_points: int | None = None) -> list[tuple[str, str]]:
+    """The rules a plan a trainer can run as written keeps, as (field, message) pairs;
+    `key_points` is how many the lesson's "Key points" list holds."""
     problems = []
+    placed: list[int] = []
+    for n, segment in enumerate(seminar.plan):
+        if segment["kind"] in NEEDS_SLIDE and "slide" not in segment:
+            problems.append((f"plan[{n}].slide", f"a {segment['kind']} needs the lines its slide shows the group"))
+        if "key_points" in segment and segment["kind"] != "input":
+            problems.append((f"plan[{n}].key_points", "only an input teaches key points"))
+        for point in segment.get("key_points", []):
+            if key_points is not None and point > key_points:
+                problems.append((f"plan[{n}].key_points", f"the lesson has {key_points} key points, so there is no point {point}"))
+            elif point in placed:
+                problems.append((f"plan[{n}].key_points", f"key point {point} is taught by an earlier input too"))
+            placed.append(point)
     if seminar.lesson != lesson_id:
         problems.append(("lesson", f"must be '{lesson_id}', the file's name"))
     if seminar_minutes is not None and seminar.minutes != seminar_minutes:

@@ -51,6 +51,28 @@ class LessonSource:
     seminar: Seminar | None = None
 
 
+def section(markdown: str, heading: str) -> str:
+    """The text under a `## heading`, up to the next heading of that level."""
+    found = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", markdown, re.M | re.S)
+    return found.group(1).strip() if found else ""
+
+
+def bullets(markdown: str) -> list[str]:
+    """Top-level list items, each joined onto one line."""
+    items: list[str] = []
+    for line in markdown.splitlines():
+        if line.startswith("- "):
+            items.append(line[2:].strip())
+        elif items and line.startswith("  ") and line.strip():
+            items[-1] += " " + line.strip()
+    return items
+
+
+def key_points(markdown: str) -> list[str]:
+    """The lesson's "Key points" list, which the seminar's inputs refer to by number."""
+    return bullets(section(markdown, "Key points"))
+
+
 def _closed(token, lines: list[str]) -> bool:
     """Whether a fence has its closing line: markdown-it runs an unclosed one to the end."""
     first, last = token.map
@@ -246,7 +268,9 @@ def load_lesson(lesson_id: str, content_dir: Path = CONTENT_DIR, exercises_dir: 
     places = [b.kind for b in blocks if b.kind in SEMINAR_PLACES]
     if places or seminar_path.exists():
         try:
-            seminar = load_seminar(seminar_path, lesson_id, meta.get("seminar_minutes"), set(exercises))
+            markdown = "\n\n".join(b.text for b in blocks if b.kind == "markdown")
+            seminar = load_seminar(seminar_path, lesson_id, meta.get("seminar_minutes"), set(exercises),
+                                   len(key_points(markdown)))
         except SpecError as error:
             problems += error.problems
         for place in SEMINAR_PLACES:

@@ -19,11 +19,12 @@ PLAN = {
     "outcomes": [{"id": f"x-o{n}", "can": f"do thing {n}", "scoped": ["assessment"],
                   "humanistic": ["metacompetences"]} for n in range(3)],
     "plan": [
-        {"minutes": 2, "kind": "check-in", "activity": "One word each."},
+        {"minutes": 2, "kind": "check-in", "activity": "One word each.", "slide": ["One word each: how do you arrive?"]},
         {"minutes": 18, "kind": "input", "activity": "Felt safety and risk.", "topics": ["risk"], "uses": ["ts-scenario-low"]},
         {"minutes": 10, "kind": "break", "activity": "Break"},
-        {"minutes": 55, "kind": "practice", "activity": "Triads", "uses": ["card:x-card", "sheet:x-sheet"]},
-        {"minutes": 5, "kind": "check-out", "activity": "One thing to try."},
+        {"minutes": 55, "kind": "practice", "activity": "Triads", "uses": ["card:x-card", "sheet:x-sheet"],
+         "slide": ["Read your card (1 min)", "Counsellor (6 min)"]},
+        {"minutes": 5, "kind": "check-out", "activity": "One thing to try.", "slide": ["Name one thing you will try."]},
     ],
     "cards": [{"id": "x-card", "client": "Nadia, 29", "background": "b", "opening": "o", "holding_back": "h",
                "good_listening": "g", "poor_listening": "p"}],
@@ -57,6 +58,8 @@ def test_a_plan_that_keeps_the_rules_passes():
     (lambda d: d["plan"][1].update(uses=["ts-missing"]), 90, "'ts-missing' is not an exercise of this lesson"),
     (lambda d: d["plan"][3].update(uses=["sheet:x-sheet"]), 90, "a practice round uses a client card"),
     (lambda d: d["plan"][1].pop("topics"), 90, "an input names what it teaches"),
+    (lambda d: d["plan"][3].pop("slide"), 90, "plan[3].slide: a practice needs the lines its slide shows the group"),
+    (lambda d: d["plan"][4].update(key_points=[1]), 90, "plan[4].key_points: only an input teaches key points"),
 ])
 def test_a_plan_that_breaks_a_rule_is_refused_with_its_field(change, minutes, expected):
     found = problems(change, minutes)

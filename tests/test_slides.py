@@ -1,6 +1,6 @@
 """The slide decks: built from the seminar plan, the key points, the scenarios and the
 facilitator notes, so each holds every scenario as a vote, every skills practice with its
-timings, a check-out, and speaker notes; and they load nothing from outside the site."""
+steps, a check-out, and speaker notes; and they load nothing from outside the site."""
 
 import re
 
@@ -8,46 +8,78 @@ import pytest
 
 from alliance import decks, slides
 from alliance.paths import CONTENT_DIR, EXERCISES_DIR
-from alliance.sources import load_all
+from alliance.seminars import NEEDS_SLIDE, check_seminar
+from alliance.sources import key_points, load_all
 
 LESSONS = [lesson for lesson in load_all(CONTENT_DIR, EXERCISES_DIR) if lesson.seminar]
 
 
-def cells_of(deck, kind):
-    return [c.source for c in deck.cells if c.metadata["slideshow"]["slide_type"] == kind]
+def cells_of(deck, *kinds):
+    return [c.source for c in deck.cells if c.metadata["slideshow"]["slide_type"] in kinds]
+
+
+def markdown_of(lesson):
+    return "\n\n".join(b.text for b in lesson.blocks if b.kind == "markdown")
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
 def test_a_deck_follows_the_session_with_every_scenario_practice_and_note(lesson):
     deck = decks.build_deck(lesson)
-    shown, notes = "\n".join(cells_of(deck, "slide") + cells_of(deck, "fragment")), "\n".join(cells_of(deck, "notes"))
-    assert cells_of(deck, "slide")[0].startswith(f"# {lesson.title}")
-    assert "Samaritans" in cells_of(deck, "slide")[0]  # every deck opens with looking after yourself
+    slides_, notes = cells_of(deck, "slide"), "\n".join(cells_of(deck, "notes"))
+    shown = "\n".join(cells_of(deck, "slide", "fragment"))
+    assert slides_[0].startswith(f"# {lesson.title}") and "Samaritans" in slides_[0]
     for outcome in lesson.seminar.outcomes:
         assert outcome["can"][1:] in shown
-    for exercise in lesson.exercises.values():
-        if exercise.name == "scenario":
-            assert f"## Scenario: {exercise.title}" in shown
-            vote = next(s for s in cells_of(deck, "slide") if s.startswith(f"## {exercise.title}:"))
-            assert [line[4] for line in vote.splitlines() if line.startswith("- **")] == list("ABCD"[:len(exercise.spec["options"])])
-            for option in exercise.spec["options"]:
-                assert option["response"] in vote and option["feedback"] in notes
+    for point in key_points(markdown_of(lesson)):
+        assert point in shown
+    scenarios = [e for e in lesson.exercises.values() if e.name == "scenario"]
+    for n, exercise in enumerate(scenarios, 1):
+        assert f'Scenario {n} is "{exercise.title}"' in notes
+        vote = next(s for s in slides_ if s.startswith(f"## Scenario {n}: which would you say?"))
+        assert [line[4] for line in vote.splitlines() if line.startswith("- **")] == list("ABCD"[:len(exercise.spec["options"])])
+        for option in exercise.spec["options"]:
+            assert option["response"] in vote and option["feedback"] in notes
+        assert exercise.title not in vote  # a title can give the answer away
     for start, end, segment in lesson.seminar.timetable():
-        assert f"· {start}–{end} min" in shown
-        if segment["kind"] in ("practice", "exercise"):  # every step and timing, for the group
-            assert re.findall(r"\(\d+ min\)", segment["activity"]) == re.findall(r"\(\d+ min\)", shown.split(f"· {start}–{end} min")[1].split("\n## ")[0])
+        slide = next(s for s in slides_ if s.startswith(f"## {decks.KIND_TITLES[segment['kind']]} · {start}–{end} min"))
+        for line in segment.get("slide", []):
+            assert line in slide
         assert segment["activity"] in notes
     for block in lesson.blocks:
         if block.kind == "facilitator":
             assert block.title in notes, f"{block.title} is in no speaker note"
-    assert cells_of(deck, "slide")[-1].startswith("## Check-out")
+    timed = [s for s in slides_ if s.startswith("## ") and re.search(r" · \d+–\d+ min", s.splitlines()[0])]
+    assert timed[-1].startswith("## Check-out")
+    after = slides_[slides_.index(timed[-1]) + 1:]
+    assert not after or after[0].startswith("## If there is time")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_the_author_writes_what_the_group_sees_and_where_key_points_are_taught(lesson):
+    for segment in lesson.seminar.plan:
+        if segment["kind"] in NEEDS_SLIDE:
+            assert segment.get("slide"), segment["activity"][:60]
+    assert any(s.get("key_points") for s in lesson.seminar.plan if s["kind"] == "input")
+
+
+def test_key_points_must_exist_and_be_taught_once():
+    lesson = LESSONS[1]
+    plan = [dict(s) for s in lesson.seminar.plan]
+    inputs = [s for s in plan if s["kind"] == "input"]
+    inputs[0]["key_points"] = [1, 99]
+    inputs[1]["key_points"] = [1]
+    plan[0]["key_points"] = [2]
+    seminar = type(lesson.seminar)(**{**lesson.seminar.__dict__, "plan": plan})
+    problems = dict.fromkeys(m for _, m in check_seminar(seminar, lesson.id, None, set(lesson.exercises), 11))
+    assert "the lesson has 11 key points, so there is no point 99" in problems
+    assert "key point 1 is taught by an earlier input too" in problems
+    assert "only an input teaches key points" in problems
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
 def test_no_slide_holds_more_than_fits(lesson):
     for source in cells_of(decks.build_deck(lesson), "slide"):
-        items = [line for line in source.splitlines() if line.startswith("- ")]
-        assert len(items) <= decks.SLIDE_ITEMS
+        assert len([line for line in source.splitlines() if line.startswith("- ")]) <= decks.SLIDE_ITEMS
 
 
 def test_a_deck_loads_only_the_sites_own_files_and_carries_its_build_key():
@@ -59,3 +91,8 @@ def test_a_deck_loads_only_the_sites_own_files_and_carries_its_build_key():
         assert absent.lower() not in page.lower()
     assert slides.page_build_key(page) == slides.deck_build_key(deck)
     assert page.count('<aside class="notes">') >= len(LESSONS[1].seminar.plan)
+
+
+def test_a_scenario_about_risk_says_anyone_may_sit_it_out():
+    deck = "\n".join(cells_of(decks.build_deck(LESSONS[1]), "slide"))
+    assert "This scenario is about suicide or self-harm. Anyone may sit it out." in deck
