@@ -108,8 +108,9 @@ def _hours(minutes: int) -> str:
     return f"{quarters / 4:g} hour{'' if quarters == 4 else 's'}"
 
 
-def overview_html(pages: list[Page]) -> str:
-    """The course at a glance: every lesson's outcomes and their mapping, and the hours."""
+def overview_body(pages: list[Page]) -> str:
+    """The course at a glance: every lesson's outcomes and their mapping, and the hours.
+    The overview page shows it, and the course pack prints it."""
     esc = html.escape
     sections, rows = [], []
     totals = {"reading": 0, "exercises": 0, "seminar": 0}
@@ -136,12 +137,6 @@ def overview_html(pages: list[Page]) -> str:
     rows.append(f"<tr><th scope=\"row\">The whole course</th><td>{totals['reading']} min</td><td>{totals['exercises']} min</td>"
                 f"<td>{totals['seminar']} min</td><td>{_hours(study)}</td><td>{_hours(study + totals['seminar'])}</td></tr>")
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Course overview: the therapeutic relationship</title><style>{INDEX_STYLE}"
-        "table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{text-align:left;vertical-align:top;"
-        "padding:.35rem .5rem;border-bottom:1px solid #c8d3de}caption{text-align:left;font-weight:600}</style></head><body>\n<main>\n"
-        '<p><a href="index.html">The lessons</a></p>\n<h1>Course overview</h1>\n'
         "<p>What each lesson teaches, in outcomes a tutor can assess, and how each outcome maps to the themes of the "
         "SCoPEd framework and to the domains of Roth, Hill and Pilling's competences for humanistic psychological "
         "therapies. The mapping names themes and domains only, in this collection's own words; check it against the "
@@ -154,7 +149,18 @@ def overview_html(pages: list[Page]) -> str:
         "On a course, these are course hours. A qualified counsellor working through the lessons may log the time "
         "they actually spent as CPD, where their professional body allows it.</p>\n"
         '<h2 id="outcomes">Learning outcomes and how they map</h2>\n' + "\n".join(sections)
-        + "\n</main>\n</body></html>\n"
+    )
+
+
+def overview_html(pages: list[Page]) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Course overview: the therapeutic relationship</title><style>{INDEX_STYLE}"
+        "table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{text-align:left;vertical-align:top;"
+        "padding:.35rem .5rem;border-bottom:1px solid #c8d3de}caption{text-align:left;font-weight:600}</style></head><body>\n<main>\n"
+        '<p><a href="index.html">The lessons</a></p>\n<h1>Course overview</h1>\n'
+        + overview_body(pages) + "\n</main>\n</body></html>\n"
     )
 
 
