@@ -77,6 +77,14 @@ def _facilitator_block(lesson, title: str) -> str | None:
     return next((b.text for b in lesson.blocks if b.kind == "facilitator" and b.title == title), None)
 
 
+def _block(info: str) -> tuple[str, str, str]:
+    """A course-pack block's name, and for {facilitator-notes} the lesson and the notes' title:
+    ```{facilitator-notes} 00-name | Title``` gives ("facilitator-notes", "00-name", "Title")."""
+    name, _, argument = info.partition("}")
+    lesson_id, _, title = argument.partition("|")
+    return name.strip("{ "), lesson_id.strip(), title.strip()
+
+
 # ---- The course pack's source: content/course-pack.md, checked with the lessons. ----
 
 @dataclass(frozen=True)
@@ -105,10 +113,8 @@ def load_course(lessons, content_dir: Path = CONTENT_DIR) -> CourseSource | None
     for token in _md.parse(markdown or ""):
         if token.type != "fence" or not token.info.startswith("{"):
             continue
-        name, _, argument = token.info.partition("}")
-        name, argument = name.strip("{ "), argument.strip()
+        name, lesson_id, title = _block(token.info)
         if name == "facilitator-notes":
-            lesson_id, _, title = (part.strip() for part in argument.partition("|"))
             if lesson_id not in by_id:
                 problems.append(SpecProblem(file, "", "facilitator-notes", f"'{lesson_id}' is not a lesson"))
             elif _facilitator_block(by_id[lesson_id], title) is None:
@@ -363,35 +369,34 @@ def triad_rounds_html(lessons) -> str:
             f'<th scope="col">Client cards</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
+def _course_block(renderer, tokens, idx, options, env) -> str:
+    """A course-pack block, filled from what `env` holds: the lessons and the overview."""
+    name, lesson_id, title = _block(tokens[idx].info)
+    if name == "overview":
+        return env["overview"]
+    if name == "triad-rounds":
+        return triad_rounds_html(env["lessons"])
+    if name == "facilitator-notes":
+        lesson = next(lesson for lesson in env["lessons"] if lesson.id == lesson_id)
+        return (f'<div class="from-lesson"><p class="note">From the facilitator notes of lesson {esc(lesson_id[:2])}, '
+                f"“{esc(title)}”:</p>{_md.render(_facilitator_block(lesson, title))}</div>")
+    return renderer.fence(tokens, idx, options, env)
+
+
+_md.add_render_rule("fence", _course_block)  # only course-pack.md has {blocks}; other fences render as code
+
+
 def course_html(source: CourseSource, lessons, overview: str, paper: str) -> str:
     """content/course-pack.md, each `##` section a sheet; its blocks filled from the lessons."""
-    by_id = {lesson.id: lesson for lesson in lessons}
-
-    def fence(renderer, tokens, idx, options, env):
-        name, _, argument = tokens[idx].info.partition("}")
-        name, argument = name.strip("{ "), argument.strip()
-        if name == "overview":
-            return overview
-        if name == "triad-rounds":
-            return triad_rounds_html(lessons)
-        if name == "facilitator-notes":
-            lesson_id, _, title = (part.strip() for part in argument.partition("|"))
-            notes = _md.render(_facilitator_block(by_id[lesson_id], title))
-            return (f'<div class="from-lesson"><p class="note">From the facilitator notes of lesson {esc(lesson_id[:2])}, '
-                    f"“{esc(title)}”:</p>{notes}</div>")
-        return renderer.fence(tokens, idx, options, env)
-
-    markdown = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["replacements", "smartquotes", "table"])
-    markdown.add_render_rule("fence", fence)
+    env = {"lessons": lessons, "overview": overview}
     title, _, rest = source.markdown.strip().partition("\n")
+    intro, *sections = ("\n" + rest).split("\n## ")
     running = "The therapeutic relationship · Course pack"
-    sheets = []
-    for chunk in ("\n" + rest).split("\n## ")[1:]:
-        heading, _, body = chunk.partition("\n")
-        sheets.append(_sheet(running, heading.strip(), markdown.render(body), pages=None))
-    intro = markdown.render(rest.split("\n## ")[0])
-    cover = _sheet(running, title.removeprefix("# ").strip(), intro, pages=None)
-    return _document("Course pack: the therapeutic relationship", paper, "\n".join([cover, *sheets]))
+    sheets = [_sheet(running, title.removeprefix("# ").strip(), _md.render(intro, env), pages=None)]
+    for section in sections:
+        heading, _, body = section.partition("\n")
+        sheets.append(_sheet(running, heading.strip(), _md.render(body, env), pages=None))
+    return _document("Course pack: the therapeutic relationship", paper, "\n".join(sheets))
 
 
 # ---- Printing, and reuse of what an earlier build printed ----
@@ -461,8 +466,9 @@ async def _print_all(jobs: list[PrintJob], paper: str, done: Callable[[], None])
                     pdf = await page.pdf(format=name, prefer_css_page_size=True, print_background=True,
                                          tagged=True, outline=True)
                     await page.close()
+                stamped = await asyncio.to_thread(_stamped, pdf, job.key)  # while Chromium prints the next
                 done()
-                return job.name, _stamped(pdf, job.key)
+                return job.name, stamped
 
             return dict(await asyncio.gather(*(one(job) for job in jobs)))
         finally:

@@ -66,7 +66,17 @@ INDEX_STYLE = (
 )
 
 
-def index_html(pages: list[Page]) -> str:
+TRAINER_PACK = (
+    '<p><strong>For trainers: a pack to print.</strong> Each lesson\'s <em>Trainer pack (PDF)</em> holds the session '
+    "plan on one page, the learner handout, the client cards (one a page, to cut out or hand out), the observer sheet "
+    "(print a copy for each observer) and blank worksheets. The "
+    '<a href="pack/course-pack.pdf">course pack (PDF)</a> holds the course overview, the ground rules, how to run '
+    "a triad, a safeguarding template to adapt and a sheet of support services. Print at 100% (actual size), on "
+    "one side or both.</p>\n"
+)
+
+
+def index_html(pages: list[Page], course_pack: bool = False) -> str:
     esc = html.escape
     cards = []
     for n, p in enumerate(pages):
@@ -96,6 +106,7 @@ def index_html(pages: list[Page]) -> str:
         + ('<p><a href="overview.html">Course overview</a>: what each lesson teaches, how its outcomes map to '
            'SCoPEd and the humanistic competences, and the hours each lesson takes, for course records or CPD.</p>\n'
            if any(p.seminar for p in pages) else "")
+        + (TRAINER_PACK if course_pack else "")
         + '<h2 id="lessons">The lessons</h2>\n<ol class="lessons" aria-labelledby="lessons">\n'
         + "\n".join(cards)
         + "\n</ol>\n</main>\n</body></html>\n"
@@ -193,7 +204,7 @@ def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR, cou
         if course_pack:
             (staging / "pack").mkdir(exist_ok=True)
             (staging / "pack" / "course-pack.pdf").write_bytes(course_pack)
-        (staging / "index.html").write_text(index_html(pages), encoding="utf-8")
+        (staging / "index.html").write_text(index_html(pages, course_pack=bool(course_pack)), encoding="utf-8")
         if any(p.seminar for p in pages):
             (staging / "overview.html").write_text(overview_html(pages), encoding="utf-8")
         old = site_dir.with_name(f".{site_dir.name}-old")

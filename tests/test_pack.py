@@ -93,6 +93,7 @@ def test_every_lesson_and_the_course_have_a_pack_linked_from_the_index(site):
     index = (site / "index.html").read_text(encoding="utf-8")
     for lesson in LESSONS:
         assert f'href="pack/{lesson.id}.pdf"' in index
+    assert 'href="pack/course-pack.pdf"' in index and "Print at 100%" in index
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
