@@ -148,6 +148,7 @@ table {{ border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; break-inside
 th, td {{ border: 0.5pt solid #555; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }}
 thead th {{ background: #e6e6e6; }}
 tr {{ break-inside: avoid; }}
+td:empty {{ width: 22%; height: 8mm; }}  /* a blank to fill in by hand */
 a {{ color: inherit; text-decoration: none; }}
 .note {{ font-size: 9pt; color: #222; }}
 .box {{ font-family: "DejaVu Sans", sans-serif; }}
