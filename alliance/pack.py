@@ -20,6 +20,7 @@ import hashlib
 import html
 import io
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -481,4 +482,7 @@ def print_pdfs(jobs: list[PrintJob], paper: str, done: Callable[[], None] = lamb
     if not jobs:
         return {}
     require_chromium()
-    return asyncio.run(_print_all(jobs, paper, done))
+    # In a thread of its own: the caller may be running an event loop already (Playwright's
+    # sync API in the browser tests, or a notebook), and asyncio.run() refuses to nest.
+    with ThreadPoolExecutor(max_workers=1) as printer:
+        return printer.submit(asyncio.run, _print_all(jobs, paper, done)).result()

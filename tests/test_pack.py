@@ -4,8 +4,10 @@ the tests that rebuild work on a copy of it."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import pytest
@@ -255,3 +257,14 @@ def test_a_course_pack_block_that_does_not_exist_is_named_with_its_file(tmp_path
     messages = [str(p) for p in caught.value.problems]
     assert any("course-pack.md, field 'facilitator-notes'" in m and "'No such notes'" in m for m in messages), messages
     assert any("course-pack.md, field 'agenda'" in m for m in messages), messages
+
+
+def test_the_pack_prints_from_inside_a_running_event_loop(site):
+    """As in the browser tests (Playwright's sync API) or a notebook, where asyncio.run() cannot nest."""
+    async def inside_a_loop():
+        return pack.print_pdfs([pack.PrintJob("plan", pack.lesson_html(LESSONS[0], "a4"), "key")], "a4")
+
+    # A thread of its own, free of any loop the session's browser fixture may be running.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        pdf = thread.submit(asyncio.run, inside_a_loop()).result()["plan"]
+    assert pack.key_of(pdf) == "key"
