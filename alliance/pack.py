@@ -434,8 +434,11 @@ def reuse(path: Path, key: str) -> bytes | None:
 def _stamped(pdf: bytes, key: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    writer.add_metadata({"/Keywords": KEY_PREFIX + key, "/Author": "The therapeutic relationship (trainer pack)"})
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    # Without the printing time, the same inputs give the same bytes, as the site's pages do.
+    kept = {name: value for name, value in (reader.metadata or {}).items() if name not in ("/CreationDate", "/ModDate")}
+    writer.metadata = {**kept, "/Keywords": KEY_PREFIX + key, "/Author": "The therapeutic relationship (trainer pack)"}
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
