@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import html
 import io
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -431,10 +432,21 @@ def reuse(path: Path, key: str) -> bytes | None:
     return pdf if key_of(pdf) == key else None
 
 
+# Chromium numbers a tagged PDF's structure elements (node00000017) from a counter that two pages
+# printed side by side can shift. Renumbered by rank, in the same number of bytes, the same
+# inputs give the same file, and the ids keep their order (the PDF's tree of ids is sorted by them).
+STRUCTURE_ID = re.compile(rb"node(\d{8})")
+
+
+def _steady_ids(pdf: bytes) -> bytes:
+    rank = {old: n for n, old in enumerate(sorted(set(STRUCTURE_ID.findall(pdf)), key=int), start=1)}
+    return STRUCTURE_ID.sub(lambda found: b"node%08d" % rank[found.group(1)], pdf)
+
+
 def _stamped(pdf: bytes, key: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(_steady_ids(pdf)))
     writer = PdfWriter(clone_from=reader)
     # Without the printing time, the same inputs give the same bytes, as the site's pages do.
     kept = {name: value for name, value in (reader.metadata or {}).items() if name not in ("/CreationDate", "/ModDate")}
