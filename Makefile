@@ -10,14 +10,17 @@ STAMP    := $(VENV)/.installed
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Paper for the printable trainer pack (site/pack/): a4, or letter for US Letter.
+PAPER    ?= a4
 
 .PHONY: html single-file test lab check benchmark clean
 
-html: $(STAMP)
-	$(BIN)/alliance build
+# The build prints the trainer pack with Chromium, so it needs it as the tests do.
+html: $(STAMP) $(CHROMIUM)
+	$(BIN)/alliance build --paper $(PAPER)
 
-single-file: $(STAMP)
-	$(BIN)/alliance build --single-file
+single-file: $(STAMP) $(CHROMIUM)
+	$(BIN)/alliance build --single-file --paper $(PAPER)
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest

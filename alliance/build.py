@@ -12,16 +12,17 @@ from __future__ import annotations
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 from tqdm import tqdm
 
-from . import assets, decks, export, readability, slides, sources
+from . import assets, decks, export, pack, readability, slides, sources
 from .execute import execute_many, is_sealed, reuse_outputs, widget_state
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
-from .site import Assets, Page, write_site
+from .site import Assets, Page, overview_body, write_site
 
 
 def _read(path: Path) -> nbformat.NotebookNode | None:
@@ -71,9 +72,12 @@ def build(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     site_dir: Path = SITE_DIR,
     quiet: bool = False,
+    paper: str = "a4",
 ) -> Path:
     bar = lambda it, **kw: tqdm(it, disable=quiet, unit="lesson", **kw)  # noqa: E731
     lessons = sources.load_all(content_dir, exercises_dir)  # raises SpecError before anything is written
+    course = pack.load_course(lessons, content_dir)  # the course pack's text: SpecError too
+    pack.require_chromium()  # raises PackError before anything is written
     npm_files = assets.fetch()  # pinned and checked; raises AssetError before anything is written
     with ThreadPoolExecutor(max_workers=1) as background:
         # Readability needs a large pronouncing dictionary the first time: measure it alongside.
@@ -82,8 +86,6 @@ def build(
         editions, singles, exported = export_all(lessons, notebooks, site_dir, force, single_file, npm_files, bar)
         deck_pages, decks_exported = export_decks(lessons, site_dir, force, bar)
         measured = measuring.result()
-    for lesson_id in changed:  # only now that every lesson has run and been exported
-        write_atomically(notebooks_dir / f"{lesson_id}.ipynb", notebooks[lesson_id])
 
     pages = [
         Page(
@@ -94,13 +96,42 @@ def build(
         )
         for lesson in lessons
     ]
-    index = write_site(pages, Assets(npm_files, {**export.own_assets(), **slides.own_assets()}), site_dir)
+    packs, printed = print_packs(lessons, course, pages, site_dir, force, paper, quiet)
+    pages = [replace(page, pack=packs.get(page.lesson)) for page in pages]
+    for lesson_id in changed:  # only now that every lesson has run, been exported and printed
+        write_atomically(notebooks_dir / f"{lesson_id}.ipynb", notebooks[lesson_id])
+    own = {**export.own_assets(), **slides.own_assets()}
+    index = write_site(pages, Assets(npm_files, own), site_dir, course_pack=packs.get(COURSE_PACK))
     if not quiet:
         print(ran)
         print(f"{exported} page(s) exported, {len(pages) * len(export.EDITIONS) - exported} unchanged.")
         print(f"{decks_exported} slide deck(s) exported, {len(deck_pages) - decks_exported} unchanged.")
+        print(f"{printed} trainer pack PDF(s) printed, {len(packs) - printed} unchanged.")
         print(readability.report(list(measured.values())))
     return index
+
+
+COURSE_PACK = "course-pack"  # site/pack/course-pack.pdf, beside each lesson's NN-name.pdf
+
+
+def print_packs(lessons, course, pages: list[Page], site_dir: Path, force: bool, paper: str, quiet: bool
+                ) -> tuple[dict[str, bytes], int]:
+    """Each lesson's trainer pack and the course pack as PDFs, keyed by their name in site/pack/,
+    printing only those whose print HTML or paper changed since the PDF in site/pack/."""
+    documents = {lesson.id: pack.lesson_html(lesson, paper) for lesson in lessons if lesson.seminar}
+    if course:
+        documents[COURSE_PACK] = pack.course_html(course, lessons, overview_body(pages), paper)
+    pdfs, jobs = {}, []
+    for name, document in documents.items():
+        key = pack.pack_key(document, paper)
+        reused = None if force else pack.reuse(site_dir / "pack" / f"{name}.pdf", key)
+        if reused is None:
+            jobs.append(pack.PrintJob(name, document, key))
+        else:
+            pdfs[name] = reused
+    with tqdm(total=len(jobs), disable=quiet or not jobs, unit="pdf", desc="Printing the trainer pack") as progress:
+        pdfs.update(pack.print_pdfs(jobs, paper, done=lambda: progress.update()))
+    return pdfs, len(jobs)
 
 
 def run_stale(lessons, notebooks_dir: Path, force: bool, quiet: bool) -> tuple[dict, list[str], str]:

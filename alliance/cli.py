@@ -13,17 +13,18 @@ def _build(args) -> int:
     from .execute import ExecutionError
     from .exercises import SpecError
     from .export import AnswerError
+    from .pack import PackError
 
     try:
-        index = build(force=args.force, single_file=args.single_file)
+        index = build(force=args.force, single_file=args.single_file, paper=args.paper)
     except SpecError as error:
         print("The build stopped before writing anything. Please fix:", file=sys.stderr)
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    except (ExecutionError, AssetError, AnswerError) as error:
+    except (ExecutionError, AssetError, AnswerError, PackError) as error:
         print(f"The build stopped before writing anything: {error}", file=sys.stderr)
-        exit_codes = {ExecutionError: 3, AssetError: 4, AnswerError: 5}  # one per kind of failure
+        exit_codes = {ExecutionError: 3, AssetError: 4, AnswerError: 5, PackError: 7}  # one per kind of failure
         return next(code for kind, code in exit_codes.items() if isinstance(error, kind))
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
@@ -160,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--force", action="store_true", help="re-run every lesson, even if up to date")
     build.add_argument("--single-file", action="store_true",
                        help="also write site/single-file/: one self-contained page per lesson, e.g. for an LMS")
+    build.add_argument("--paper", choices=["a4", "letter"], default="a4",
+                       help="paper size of the printable trainer pack in site/pack/ (default: a4)")
     build.set_defaults(run=_build)
 
     commands.add_parser("check", help="check the sources and that notebooks are up to date").set_defaults(run=_check)

@@ -66,7 +66,7 @@ INDEX_STYLE = (
 )
 
 
-def index_html(pages: list[Page]) -> str:
+def index_html(pages: list[Page], course_pack: bool = False) -> str:
     esc = html.escape
     cards = []
     for n, p in enumerate(pages):
@@ -96,27 +96,40 @@ def index_html(pages: list[Page]) -> str:
         + ('<p><a href="overview.html">Course overview</a>: what each lesson teaches, how its outcomes map to '
            'SCoPEd and the humanistic competences, and the hours each lesson takes, for course records or CPD.</p>\n'
            if any(p.seminar for p in pages) else "")
-        + trainers_html(pages)
+        + trainers_html(pages, course_pack)
         + '<h2 id="lessons">The lessons</h2>\n<ol class="lessons" aria-labelledby="lessons">\n'
         + "\n".join(cards)
         + "\n</ol>\n</main>\n</body></html>\n"
     )
 
 
-def trainers_html(pages: list[Page]) -> str:
-    """Where a trainer finds what they put in front of a group, and how to use it."""
-    decks = [p for p in pages if p.deck]
-    if not decks:
+def trainers_html(pages: list[Page], course_pack: bool = False) -> str:
+    """Where a trainer finds what they put in front of a group, and how to use and print it."""
+    esc = html.escape
+    if not any(p.deck or p.pack for p in pages):
         return ""
-    links = "".join(f'<li><a href="slides/{p.lesson}.html">Lesson {p.lesson[:2]}: {html.escape(p.title)}</a></li>' for p in decks)
+    rows = []
+    for p in pages:
+        links = [f'<a href="slides/{p.lesson}.html" aria-label="Slides: {esc(p.title)}">Slides</a>' if p.deck else "",
+                 f'<a href="pack/{p.lesson}.pdf" aria-label="Trainer pack to print: {esc(p.title)}">Trainer pack (PDF)</a>'
+                 if p.pack else ""]
+        if any(links):
+            rows.append(f"<li>Lesson {p.lesson[:2]}, {esc(p.title)}: {' · '.join(filter(None, links))}</li>")
+    course = ('<p>The <a href="pack/course-pack.pdf">course pack (PDF)</a> holds the course overview, the ground rules, '
+              "how to run a triad, a safeguarding template to adapt and a sheet of support services.</p>\n" if course_pack else "")
     return (
         '<section aria-labelledby="trainers">\n<h2 id="trainers">For trainers</h2>\n'
         "<p><strong>Slides.</strong> Each seminar has a slide deck that follows its session plan: the outcomes, the key "
-        "ideas, each scenario as a group vote, the skills practice with its timings, the discussion questions and a "
-        "check-out. Open a deck in a browser; it works offline, from a USB stick too, if you copy this whole folder. "
-        "Use the arrow keys or Space to move on (a vote's grades appear on the next press), F for full screen, and "
-        "S for the speaker view, which shows the facilitator notes for each slide beside a timer.</p>\n"
-        f'<ul class="decks">{links}</ul>\n</section>\n'
+        "ideas, each scenario as a group vote, the skills practice step by step with its timings, the discussion "
+        "questions and a check-out. Open a deck in a browser; it works offline, from a USB stick too, if you copy this "
+        "whole folder. Use the arrow keys or Space to move on (a vote's grades appear on the next press), F for full "
+        "screen, and S for the speaker view, which shows the facilitator notes for each slide beside a timer.</p>\n"
+        "<p><strong>A pack to print.</strong> Each lesson's trainer pack holds the session plan on one page, the "
+        "learner handout, the client cards (one a page, to cut out or hand out), the observer sheet (print a copy for "
+        "each observer), blank worksheets and the facilitator notes. Print at 100% (actual size), on one side or both; "
+        "the PDFs are A4 (a build with <code>make html PAPER=letter</code> gives US Letter).</p>\n"
+        + course
+        + f'<ul class="trainer-files">{"".join(rows)}</ul>\n</section>\n'
     )
 
 
@@ -126,8 +139,9 @@ def _hours(minutes: int) -> str:
     return f"{quarters / 4:g} hour{'' if quarters == 4 else 's'}"
 
 
-def overview_html(pages: list[Page]) -> str:
-    """The course at a glance: every lesson's outcomes and their mapping, and the hours."""
+def overview_body(pages: list[Page]) -> str:
+    """The course at a glance: every lesson's outcomes and their mapping, and the hours.
+    The overview page shows it, and the course pack prints it."""
     esc = html.escape
     sections, rows = [], []
     totals = {"reading": 0, "exercises": 0, "seminar": 0}
@@ -154,12 +168,6 @@ def overview_html(pages: list[Page]) -> str:
     rows.append(f"<tr><th scope=\"row\">The whole course</th><td>{totals['reading']} min</td><td>{totals['exercises']} min</td>"
                 f"<td>{totals['seminar']} min</td><td>{_hours(study)}</td><td>{_hours(study + totals['seminar'])}</td></tr>")
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Course overview: the therapeutic relationship</title><style>{INDEX_STYLE}"
-        "table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{text-align:left;vertical-align:top;"
-        "padding:.35rem .5rem;border-bottom:1px solid #c8d3de}caption{text-align:left;font-weight:600}</style></head><body>\n<main>\n"
-        '<p><a href="index.html">The lessons</a></p>\n<h1>Course overview</h1>\n'
         "<p>What each lesson teaches, in outcomes a tutor can assess, and how each outcome maps to the themes of the "
         "SCoPEd framework and to the domains of Roth, Hill and Pilling's competences for humanistic psychological "
         "therapies. The mapping names themes and domains only, in this collection's own words; check it against the "
@@ -172,7 +180,18 @@ def overview_html(pages: list[Page]) -> str:
         "On a course, these are course hours. A qualified counsellor working through the lessons may log the time "
         "they actually spent as CPD, where their professional body allows it.</p>\n"
         '<h2 id="outcomes">Learning outcomes and how they map</h2>\n' + "\n".join(sections)
-        + "\n</main>\n</body></html>\n"
+    )
+
+
+def overview_html(pages: list[Page]) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Course overview: the therapeutic relationship</title><style>{INDEX_STYLE}"
+        "table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{text-align:left;vertical-align:top;"
+        "padding:.35rem .5rem;border-bottom:1px solid #c8d3de}caption{text-align:left;font-weight:600}</style></head><body>\n<main>\n"
+        '<p><a href="index.html">The lessons</a></p>\n<h1>Course overview</h1>\n'
+        + overview_body(pages) + "\n</main>\n</body></html>\n"
     )
 
 
@@ -205,7 +224,7 @@ def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR, cou
         if course_pack:
             (staging / "pack").mkdir(exist_ok=True)
             (staging / "pack" / "course-pack.pdf").write_bytes(course_pack)
-        (staging / "index.html").write_text(index_html(pages), encoding="utf-8")
+        (staging / "index.html").write_text(index_html(pages, course_pack=bool(course_pack)), encoding="utf-8")
         if any(p.seminar for p in pages):
             (staging / "overview.html").write_text(overview_html(pages), encoding="utf-8")
         old = site_dir.with_name(f".{site_dir.name}-old")

@@ -182,8 +182,9 @@ def _line_of(text: str, cell_source: str, line_in_cell: int) -> int | None:
     return None if at < 0 else text.count("\n", 0, at) + line_in_cell + 1
 
 
-# Files in content/ that are data about the lessons, not lessons: the map of ideas and the register of clients.
-CONTENT_DATA = {"coverage.yaml", "clients.yaml"}
+# Files in content/ that are data about the lessons, not lessons: the map of ideas, the register of
+# clients and the course pack's own text (read by pack.py).
+CONTENT_DATA = {"coverage.yaml", "clients.yaml", "course-pack.md"}
 
 
 def folder_problems(content_dir: Path = CONTENT_DIR, exercises_dir: Path = EXERCISES_DIR) -> list[SpecProblem]:

@@ -226,7 +226,7 @@ def test_an_empty_or_missing_content_folder_stops_the_build_and_keeps_the_site(w
     assert snapshot(dirs["site_dir"]) == site
 
     real = build_module.build
-    monkeypatch.setattr(build_module, "build", lambda force=False, single_file=False: real(force, single_file=single_file, quiet=True, **dirs))
+    monkeypatch.setattr(build_module, "build", lambda force=False, **options: real(force, quiet=True, **options, **dirs))
     assert cli.main(["build"]) == 2
     out = capsys.readouterr()
     assert "Done" not in out.out and "stopped before writing anything" in out.err

@@ -113,8 +113,8 @@ def test_cli_prints_each_problem_and_exits_non_zero(sources, monkeypatch, capsys
     import alliance.build as build_module
 
     real = build_module.build
-    monkeypatch.setattr(build_module, "build", lambda force=False, single_file=False: real(
-        force, single_file=single_file, content_dir=sources / "content", exercises_dir=sources / "exercises",
+    monkeypatch.setattr(build_module, "build", lambda force=False, **options: real(
+        force, **options, content_dir=sources / "content", exercises_dir=sources / "exercises",
         notebooks_dir=sources / "notebooks", site_dir=sources / "site", quiet=True))
     assert cli.main(["build"]) == 2
     err = capsys.readouterr().err

@@ -7,6 +7,8 @@
 2. Incremental rebuild after one lesson's text changes, against a full build.
 3. Weight: a lesson page's own bytes against the shared assets that load once per site.
 4. Time until the widgets are interactive: a site page against the single-file page.
+5. What printing the trainer pack (site/pack/) adds: a full build and a one-lesson rebuild
+   (its seminar file changed), each against the same build with the printing left out.
 
 Nothing here is a test: it prints figures for docs/benchmark.md.
 """
@@ -48,11 +50,13 @@ def workspace(tmp: Path) -> dict[str, Path]:
             "notebooks_dir": tmp / "notebooks", "site_dir": tmp / "site"}
 
 
-def alliance_build(dirs: dict[str, Path], **options) -> None:
-    """`alliance build` in its own process, as a trainer runs it, on the benchmark's copy of the sources."""
+def alliance_build(dirs: dict[str, Path], without_pack: bool = False, **options) -> None:
+    """`alliance build` in its own process, as a trainer runs it, on the benchmark's copy of the sources;
+    `without_pack` leaves out printing the trainer pack, as the baseline for what it adds."""
     args = ", ".join(f"{k}=Path({str(v)!r})" for k, v in dirs.items())
     opts = "".join(f", {k}={v!r}" for k, v in options.items())
-    code = f"from pathlib import Path; from alliance.build import build; build(quiet=True, {args}{opts})"
+    skip = "import alliance.build as b; b.print_packs = lambda *a, **k: ({}, 0); " if without_pack else ""
+    code = f"from pathlib import Path; {skip}from alliance.build import build; build(quiet=True, {args}{opts})"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
@@ -143,7 +147,26 @@ def main() -> None:
         single_tti = time_to_interactive((site / "single-file" / lesson_page).as_uri(), args.runs)
         print("4. Time until the widgets are interactive (file://, every exercise bound)")
         print(f"   site page: {site_tti:.2f} s;  single-file page: {single_tti:.2f} s")
-        print(f"   ratio: {site_tti / single_tti:.2f}x")
+        print(f"   ratio: {site_tti / single_tti:.2f}x\n")
+
+        # The baseline runs first: a build without the pack leaves none in site/ to reuse.
+        seminar = dirs["content_dir"] / "seminars" / "02-empathy-and-validation.yaml"
+        plan = seminar.read_text(encoding="utf-8")
+
+        def change_a_seminar_and_rebuild(**options):
+            seminar.write_text(plan.replace("activity: ", f"activity: {time.time():.0f} ", 1), encoding="utf-8")
+            alliance_build(dirs, **options)
+
+        full_without = median_of(args.runs, lambda: alliance_build(dirs, force=True, without_pack=True))
+        one_without = median_of(args.runs, lambda: change_a_seminar_and_rebuild(without_pack=True))
+        full_with = median_of(args.runs, lambda: alliance_build(dirs, force=True))
+        one_with = median_of(args.runs, change_a_seminar_and_rebuild)
+        seminar.write_text(plan, encoding="utf-8")
+        print("5. What the trainer pack adds (8 PDFs: 7 lessons and the course)")
+        print(f"   full build (--force): {full_without:6.2f} s without the pack, {full_with:6.2f} s with it: "
+              f"ratio {full_with / full_without:.2f}x")
+        print(f"   one lesson's seminar changed: {one_without:6.2f} s without, {one_with:6.2f} s with it "
+              f"(that lesson's PDF reprinted): ratio {one_with / one_without:.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,9 @@
 """Browser tests drive Debian's Chromium through Playwright; no browser is downloaded."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without these, Chromium reaches for Google's services, which this machine cannot reach.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+# The same browser, with the same switches, as the build prints the trainer pack with.
+from alliance.pack import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
