@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from . import assets, export, readability, sources
+from . import assets, export, readability, sources, wheel
 from .execute import execute_many, is_sealed, reuse_outputs, widget_state
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
@@ -75,6 +75,7 @@ def build(
     bar = lambda it, **kw: tqdm(it, disable=quiet, unit="lesson", **kw)  # noqa: E731
     lessons = sources.load_all(content_dir, exercises_dir)  # raises SpecError before anything is written
     npm_files = assets.fetch()  # pinned and checked; raises AssetError before anything is written
+    package = wheel.build_wheel()  # for learners' own Jupyter; raises WheelError before anything is written
     with ThreadPoolExecutor(max_workers=1) as background:
         # Readability needs a large pronouncing dictionary the first time: measure it alongside.
         measuring = background.submit(lambda: {lesson.id: readability.measure(lesson) for lesson in lessons})
@@ -93,7 +94,7 @@ def build(
         )
         for lesson in lessons
     ]
-    index = write_site(pages, Assets(npm_files, export.own_assets()), site_dir)
+    index = write_site(pages, Assets(npm_files, export.own_assets()), site_dir, package=package)
     if not quiet:
         print(ran)
         print(f"{exported} page(s) exported, {len(pages) * len(export.EDITIONS) - exported} unchanged.")

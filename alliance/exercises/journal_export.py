@@ -7,6 +7,7 @@ import html
 import ipywidgets as widgets
 
 from ..journal import JournalError, cause, default_export_dir, export_files
+from ..visit import download_link, shared_voila
 from .base import ExerciseType
 
 
@@ -23,7 +24,10 @@ class JournalExport(ExerciseType):
         return []
 
     def build(self, sink) -> widgets.Widget:
-        self.button = widgets.Button(description="Save my journal", icon="download", button_style="primary",
+        # Under Voilà without a hub the answers are this visit's, and leave only through the browser.
+        self.visit = shared_voila()
+        self.button = widgets.Button(description="Download my answers" if self.visit else "Save my journal",
+                                     icon="download", button_style="primary",
                                      tooltip="Save every answer from every lesson as files on this computer",
                                      layout=fitted())
         self.delete = widgets.Button(description="Delete my journal…", icon="trash",
@@ -43,6 +47,11 @@ class JournalExport(ExerciseType):
             self.status.value = f'<p class="alliance-status" role="status">{html.escape(sentence)}</p>{extra}'
 
         def save(_):
+            if self.visit:
+                flush()
+                say("Your answers from this page, ready to keep:",
+                    download_link(journal.answers(), "reflective-journal.md"))
+                return
             folder = default_export_dir()
             try:
                 flush()
