@@ -11,7 +11,7 @@ STAMP    := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: html single-file test lab check benchmark clean
+.PHONY: html single-file test lab voila check benchmark clean
 
 html: $(STAMP)
 	$(BIN)/alliance build
@@ -30,6 +30,10 @@ $(CHROMIUM):
 lab: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then echo "Warning: running JupyterLab as root; on a shared machine, run it as an ordinary user."; fi
 	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
+
+# Voilà: the lessons as an app, no code, a journal per visitor; on this computer only (docs/cohorts.md).
+voila: $(STAMP)
+	$(BIN)/alliance voila notebooks
 
 check: $(STAMP)
 	$(BIN)/alliance check
