@@ -19,8 +19,15 @@ html: $(STAMP)
 single-file: $(STAMP)
 	$(BIN)/alliance build --single-file
 
-test: $(STAMP) $(CHROMIUM)
+# JupyterHub's proxy for the hub test, at the versions and hashes in tools/hub-proxy/package-lock.json.
+HUB_PROXY := tools/hub-proxy/node_modules/.bin/configurable-http-proxy
+
+test: $(STAMP) $(CHROMIUM) $(HUB_PROXY)
 	$(BIN)/python -m pytest
+
+$(HUB_PROXY): tools/hub-proxy/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix tools/hub-proxy
+	touch $(HUB_PROXY)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
