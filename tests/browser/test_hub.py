@@ -52,8 +52,11 @@ def users_environment(place: Path) -> tuple[Path, dict[str, str]]:
     site = Path(subprocess.run([env / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                capture_output=True, text=True, check=True).stdout.strip())
     (site / "project-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-                    "--prefix", str(env), str(build_wheel())], check=True)
+    # pip run by that environment's own Python installs into it; `pip --prefix` from here would
+    # uninstall this environment's editable alliance first. --ignore-installed: the editable one
+    # on the added path is not this environment's.
+    subprocess.run([env / "bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+                    "--ignore-installed", str(build_wheel())], check=True, cwd=place)
     ours = Path(sys.prefix) / "share" / "jupyter"
     lab = env / "share" / "jupyter" / "lab"
     for built in ("static", "schemas", "themes"):
