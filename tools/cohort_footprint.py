@@ -16,6 +16,7 @@ from /proc/PID/stat over the whole step. Nothing here is a test: it prints figur
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from test_jupyterlab import TOKEN, free_port, open_and_run  # noqa: E402
+from test_voila import kernel_pids  # noqa: E402
 
 from alliance.cli import voila_command  # noqa: E402
 from alliance.paths import NOTEBOOKS_DIR  # noqa: E402
@@ -53,18 +55,6 @@ def cpu(pid: int) -> float:
     return (int(parts[11]) + int(parts[12])) / TICK
 
 
-def kernels_of(server: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server and \
-                    b"ipykernel" in (stat.parent / "cmdline").read_bytes():
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError):
-            pass
-    return sorted(found)
-
-
 def wait_until_up(url: str) -> None:
     import urllib.request
 
@@ -83,52 +73,52 @@ def report(name: str, pid: int, cpu_before: float = 0.0) -> None:
     print(f"{name:<48} PSS {pss:6.0f} MB   RSS {rss:6.0f} MB   CPU {cpu(pid) - cpu_before:5.1f} s")
 
 
-def jupyterlab(browser, root: Path) -> None:
-    port = free_port()
-    env = {**os.environ, "ALLIANCE_JOURNAL": str(root / "journal.sqlite3")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root",
-         f"--LabApp.workspaces_dir={root / 'workspaces'}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+@contextlib.contextmanager
+def serving(command: list[str], env: dict[str, str], ready_url: str):
+    """A server started for one measurement, and stopped after it."""
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_until_up(f"{base}/api/status?token={TOKEN}")
-        report("JupyterLab server, started", server.pid)
-        import test_jupyterlab
+        wait_until_up(ready_url)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(20)
 
+
+def jupyterlab(browser, root: Path) -> None:
+    import test_jupyterlab
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+               f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root",
+               f"--LabApp.workspaces_dir={root / 'workspaces'}"]
+    env = {**os.environ, "ALLIANCE_JOURNAL": str(root / "journal.sqlite3")}
+    with serving(command, env, f"{base}/api/status?token={TOKEN}") as server:
+        report("JupyterLab server, started", server.pid)
         pages = []
         for n, lesson in enumerate(LESSONS):
             test_jupyterlab.LESSON = lesson
             pages.append(open_and_run(browser, base))
-            [*_, kernel] = kernels_of(server.pid)
+            [*_, kernel] = kernel_pids(server.pid)
             report(f"  lesson kernel {n + 1} ({lesson}), after Run All", kernel)
         report("JupyterLab server, with both lessons open", server.pid)
-    finally:
-        server.terminate()
-        server.wait(20)
 
 
 def voila(browser, root: Path) -> None:
     port = free_port()
-    command, env = voila_command(str(root), port)
-    env["ALLIANCE_JOURNAL"] = ""
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/voila/tree")
+    command, env = voila_command(str(root), port)
+    env["ALLIANCE_JOURNAL"] = ""  # as on a shared server: each visit makes its own
+    with serving(command, env, f"{base}/voila/tree") as server:
         report("Voilà server, started", server.pid)
         for n in range(2):
-            context = browser.new_context()
-            page = context.new_page()
+            page = browser.new_context().new_page()
             page.goto(f"{base}/voila/render/{LESSONS[0]}.ipynb", timeout=60_000)
             page.locator(".alliance-reflection textarea").first.wait_for(timeout=60_000)
-            [*_, kernel] = kernels_of(server.pid)
+            [*_, kernel] = kernel_pids(server.pid)
             report(f"  visitor {n + 1}'s lesson kernel", kernel)
         report("Voilà server, with two visitors", server.pid)
-    finally:
-        server.terminate()
-        server.wait(20)
 
 
 def main() -> None:

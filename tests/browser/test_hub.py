@@ -18,12 +18,10 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from test_jupyterlab import LESSON, free_port, open_and_run, wait_for
+from test_jupyterlab import LESSON, answers, free_port, open_and_run, wait_for
 
 from alliance.paths import NOTEBOOKS_DIR, ROOT
 from alliance.wheel import build_wheel
@@ -109,7 +107,7 @@ c.Spawner.start_timeout = 60
         hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=place, env=hub_env,
                                stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
-        if not wait_for(lambda: _answers(f"{base}/hub/login"), timeout=60):
+        if not wait_for(lambda: answers(f"{base}/hub/login"), timeout=60):
             pytest.fail(f"JupyterHub did not start:\n{(place / 'hub.log').read_text()[-3000:]}")
         yield base, place
     finally:
@@ -119,14 +117,6 @@ c.Spawner.start_timeout = 60
         for user in added:
             subprocess.run(["userdel", "--remove", user], capture_output=True)
         shutil.rmtree(place, ignore_errors=True)
-
-
-def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url, timeout=1)
-        return True
-    except OSError:
-        return False
 
 
 def test_each_users_journal_is_in_their_home_private_and_closed_to_the_other(browser, hub):

@@ -86,6 +86,15 @@ def open_and_run(browser, base, url=None):
     pytest.fail("the lesson's exercises did not appear after Run All Cells")
 
 
+def answers(url: str) -> bool:
+    """True once a server answers at url."""
+    try:
+        urllib.request.urlopen(url, timeout=1)
+        return True
+    except OSError:
+        return False
+
+
 def wait_for(predicate, timeout=10):
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -5,16 +5,14 @@ note and no facilitator notes, nothing loads from outside, and kernels are shut 
 
 import shutil
 import subprocess
-import time
 import urllib.parse
-import urllib.request
 
 import pytest
 
 from alliance.cli import voila_command
 from alliance.paths import NOTEBOOKS_DIR
 
-from test_jupyterlab import free_port
+from test_jupyterlab import answers, free_port, wait_for
 
 LESSON = "01-trust-and-safety"
 CLOSING = "06-bringing-it-together"
@@ -33,13 +31,7 @@ def voila(tmp_path_factory):
     with open(log, "w") as out:
         server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{base}/voila/tree", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not wait_for(lambda: answers(f"{base}/voila/tree"), timeout=60):
         server.kill()
         pytest.fail(f"Voilà did not start:\n{log.read_text()}")
     yield base, log, server
@@ -71,28 +63,24 @@ class Visitor:
         return page
 
 
-def kernels(server: subprocess.Popen) -> int:
-    """The kernels Voilà is running: its ipykernel child processes (Voilà has no kernels API)."""
+def kernel_pids(server_pid: int) -> list[int]:
+    """The kernels a server is running: its ipykernel child processes (Voilà has no kernels API)."""
     from pathlib import Path
 
-    count = 0
+    found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
             command = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        count += parent == server.pid and b"ipykernel" in command
-    return count
+        if parent == server_pid and b"ipykernel" in command:
+            found.append(int(stat.parent.name))
+    return sorted(found)
 
 
-def wait_for(predicate, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return False
+def kernels(server: subprocess.Popen) -> int:
+    return len(kernel_pids(server.pid))
 
 
 def test_two_visitors_never_see_each_others_answers(browser, voila):
