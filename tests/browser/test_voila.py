@@ -125,6 +125,7 @@ def test_learners_see_no_run_all_note_no_facilitator_notes_and_nothing_external(
     card = page.locator(".alliance-journal-export")
     card.get_by_role("button", name="Download my answers").click()
     card.locator("a.alliance-download-link").wait_for(timeout=10_000)
+    assert card.get_by_role("button", name="Clear my answers…").count() == 1  # this page's answers, not a journal
     # Icons come from Voilà's own bundle, not a CDN.
     glyph = page.evaluate("""() => getComputedStyle(document.querySelector('.alliance-journal-export .fa'), '::before').fontFamily""")
     assert "Font Awesome" in glyph
