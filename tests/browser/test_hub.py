@@ -2,7 +2,8 @@
 by `make test` with npm ci), two local Unix users signing in with their passwords (PAM) and
 LocalProcessSpawner starting each one's JupyterLab as that user. Each runs a lesson in
 Chromium and types a marker; the test checks each journal is in its owner's home, 0700 and
-0600, that the other user cannot open it, and that no one is asked about Jupyter news.
+0600, that the other user cannot open it, that no one is asked about Jupyter news, and that
+the same lesson in Voilà behind the hub brings the user's own answer back.
 
 The users need a Python and the package they can read: this environment's interpreter may
 be under /root, so they get a world-readable virtual environment made by the system's
@@ -137,6 +138,15 @@ def test_each_users_journal_is_in_their_home_private_and_closed_to_the_other(bro
         assert wait_for(lambda: journal.exists() and markers[user].encode() in _journal_bytes(journal), timeout=20)
         # Fails without the settings the wheel installs (overrides.d): JupyterLab then asks.
         assert page.get_by_text("official Jupyter news").count() == 0
+        page.close()
+
+        # Voilà behind the hub runs as the signed-in user: their own journal, their answer back.
+        voila = context.new_page()
+        voila.goto(f"{base}/user/{user}/voila/render/{LESSON}.ipynb?template=alliance", timeout=60_000)
+        answer = voila.locator(".alliance-reflection textarea").first
+        answer.wait_for(timeout=60_000)
+        assert wait_for(lambda: answer.input_value() == markers[user], timeout=20)
+        assert "Run All Cells" not in voila.locator("body").inner_text()
         context.close()
 
     for user, other in (USERS, USERS[::-1]):
