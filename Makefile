@@ -13,7 +13,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Paper for the printable trainer pack (site/pack/): a4, or letter for US Letter.
 PAPER    ?= a4
 
-.PHONY: html single-file test lab check benchmark clean
+.PHONY: html single-file test lab voila check benchmark clean
 
 # The build prints the trainer pack with Chromium, so it needs it as the tests do.
 html: $(STAMP) $(CHROMIUM)
@@ -22,8 +22,15 @@ html: $(STAMP) $(CHROMIUM)
 single-file: $(STAMP) $(CHROMIUM)
 	$(BIN)/alliance build --single-file --paper $(PAPER)
 
-test: $(STAMP) $(CHROMIUM)
+# JupyterHub's proxy for the hub test, at the versions and hashes in tools/hub-proxy/package-lock.json.
+HUB_PROXY := tools/hub-proxy/node_modules/.bin/configurable-http-proxy
+
+test: $(STAMP) $(CHROMIUM) $(HUB_PROXY)
 	$(BIN)/python -m pytest
+
+$(HUB_PROXY): tools/hub-proxy/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix tools/hub-proxy
+	touch $(HUB_PROXY)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
@@ -33,6 +40,10 @@ $(CHROMIUM):
 lab: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then echo "Warning: running JupyterLab as root; on a shared machine, run it as an ordinary user."; fi
 	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
+
+# Voilà: the lessons as an app, no code, a journal per visitor; on this computer only (docs/cohorts.md).
+voila: $(STAMP)
+	$(BIN)/alliance voila notebooks
 
 check: $(STAMP)
 	$(BIN)/alliance check

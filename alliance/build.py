@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from . import assets, decks, export, pack, readability, slides, sources
+from . import assets, decks, export, pack, readability, slides, sources, wheel
 from .execute import execute_many, is_sealed, reuse_outputs, widget_state
 from .notebooks import build_notebook
 from .paths import CONTENT_DIR, EXERCISES_DIR, NOTEBOOKS_DIR, SITE_DIR
@@ -79,6 +79,7 @@ def build(
     course = pack.load_course(lessons, content_dir)  # the course pack's text: SpecError too
     pack.require_chromium()  # raises PackError before anything is written
     npm_files = assets.fetch()  # pinned and checked; raises AssetError before anything is written
+    package = wheel.build_wheel()  # for learners' own Jupyter; raises WheelError before anything is written
     with ThreadPoolExecutor(max_workers=1) as background:
         # Readability needs a large pronouncing dictionary the first time: measure it alongside.
         measuring = background.submit(lambda: {lesson.id: readability.measure(lesson) for lesson in lessons})
@@ -101,7 +102,7 @@ def build(
     for lesson_id in changed:  # only now that every lesson has run, been exported and printed
         write_atomically(notebooks_dir / f"{lesson_id}.ipynb", notebooks[lesson_id])
     own = {**export.own_assets(), **slides.own_assets()}
-    index = write_site(pages, Assets(npm_files, own), site_dir, course_pack=packs.get(COURSE_PACK))
+    index = write_site(pages, Assets(npm_files, own), site_dir, course_pack=packs.get(COURSE_PACK), package=package)
     if not quiet:
         print(ran)
         print(f"{exported} page(s) exported, {len(pages) * len(export.EDITIONS) - exported} unchanged.")

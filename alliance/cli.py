@@ -14,7 +14,12 @@ def _build(args) -> int:
     from .exercises import SpecError
     from .export import AnswerError
     from .pack import PackError
+    from .paths import CHECKOUT
 
+    if CHECKOUT is None:
+        print("`alliance build` works in a copy of the collection's repository: run it in the folder you cloned "
+              "(the one with content/ and exercises/).", file=sys.stderr)
+        return 2
     try:
         index = build(force=args.force, single_file=args.single_file, paper=args.paper)
     except SpecError as error:
@@ -153,6 +158,32 @@ def _journal_reset(args) -> int:
     return 0
 
 
+def voila_command(folder: str, port: int | None = None, ip: str = "127.0.0.1") -> tuple[list[str], dict[str, str]]:
+    """Voilà with the lessons' template and configuration (alliance/jupyter/): each visitor
+    gets a journal of their own, idle kernels of closed pages are culled, nothing loads
+    from outside. The template and configuration are found through Jupyter's own paths."""
+    import os
+
+    from .paths import PACKAGE_DIR
+
+    ours = str(PACKAGE_DIR / "jupyter")
+    env = dict(os.environ)
+    for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH"):
+        env[name] = os.pathsep.join(filter(None, [ours, os.environ.get(name)]))
+    command = [sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={ip}", folder]
+    if port:
+        command.append(f"--port={port}")
+    return command, env
+
+
+def _voila(args) -> int:
+    import os
+
+    command, env = voila_command(args.folder, args.port, args.ip)
+    print(f"Serving the lessons in {args.folder} with Voilà on http://{args.ip}:{args.port or 8866}/ (Ctrl-C stops it).")
+    os.execve(command[0], command, env)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="alliance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -167,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("check", help="check the sources and that notebooks are up to date").set_defaults(run=_check)
     commands.add_parser("schema", help="rewrite exercises/exercises.schema.json").set_defaults(run=_schema)
+
+    voila = commands.add_parser("voila", help="serve lessons to learners with Voilà: no code, a journal per visitor")
+    voila.add_argument("folder", nargs="?", default="notebooks", help="folder of lesson notebooks (default: notebooks)")
+    voila.add_argument("--port", type=int, default=None, help="port (default: Voilà's 8866)")
+    voila.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: this computer only)")
+    voila.set_defaults(run=_voila)
 
     journal = commands.add_parser("journal", help="your private journal of answers").add_subparsers(dest="action", required=True)
     journal.add_parser("path", help="show where the journal is kept").set_defaults(run=_journal_path)

@@ -22,6 +22,7 @@ from IPython.display import HTML, display
 from .exercises import ExerciseType
 from .journal import Answer, DebouncedWriter, Journal, JournalError
 from .sources import load_lesson
+from .visit import KEPT_FOR_THE_VISIT, download_link, shared_voila, visit_journal_path
 
 SAVE_DELAY_ENV = "ALLIANCE_SAVE_DELAY"
 STYLESHEET = Path(__file__).parent / "static" / "exercises.css"
@@ -40,7 +41,9 @@ class Lesson:
         self.id = lesson_id
         self.title = source.title
         self.exercises = source.exercises
-        self.journal = journal or Journal()
+        #: Under Voilà without a hub, many visitors share one server: each visit keeps its own journal.
+        self.visit = journal is None and shared_voila()
+        self.journal = journal or Journal(visit_journal_path() if self.visit else None)
         if save_delay is None:
             save_delay = float(os.environ.get(SAVE_DELAY_ENV, "0.4"))
         self.writer = DebouncedWriter(self.journal, save_delay, on_flush=self._after_flush)
@@ -55,6 +58,8 @@ class Lesson:
         self._notice_in_cards = False
         # JupyterLab has no page template to style the exercises, so the lesson brings its own.
         display(HTML(f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"))
+        if self.visit:
+            display(self._visit_download())
         if self.journal.problem:
             self._tell(f"{self.journal.problem} {KEPT_IN_MEMORY}", place=lambda: display(self.notice))
 
@@ -79,6 +84,20 @@ class Lesson:
             exercise.connect_journal(self.journal, self.flush)
         except JournalError as error:
             self._tell(str(error))
+
+    def _visit_download(self) -> widgets.Widget:
+        """What a Voilà visitor gets instead of a journal on their own computer: their answers,
+        downloaded through their browser."""
+        button = widgets.Button(description="Download my answers", icon="download", layout=widgets.Layout(width="auto"))
+        link = widgets.HTML()
+
+        def offer(_):
+            self.flush()
+            link.value = download_link(self.journal.answers(), f"my-answers-{self.id}.md")
+
+        button.on_click(offer)
+        return widgets.VBox([widgets.HTML(notice_html(KEPT_FOR_THE_VISIT)), widgets.HBox([button, link])],
+                            _dom_classes=["alliance-visit"])
 
     def _save(self, exercise: ExerciseType, field, value: Any) -> None:
         if self._restoring:

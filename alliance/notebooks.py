@@ -14,15 +14,15 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .exercises.profile import skill_ratings
-from .paths import ROOT
+from .paths import PACKAGE_DIR
 from .seminars import ANCHORS, FEEDBACK_ORDER, Seminar
 from .sources import LessonSource
 
 # Code whose change alters what a lesson's notebook shows.
 ENGINE_FILES = sorted(
-    [*(ROOT / "alliance" / "exercises").glob("*.py")]
-    + [ROOT / "alliance" / name for name in ("lesson.py", "text.py", "sources.py", "notebooks.py")]
-    + [ROOT / "alliance" / "static" / "exercises.css"]
+    [*(PACKAGE_DIR / "exercises").glob("*.py")]
+    + [PACKAGE_DIR / name for name in ("lesson.py", "text.py", "sources.py", "notebooks.py")]
+    + [PACKAGE_DIR / "static" / "exercises.css"]
 )
 
 HOW_TO_START = (
@@ -32,6 +32,35 @@ HOW_TO_START = (
 )
 
 HIDDEN = {"jupyter": {"source_hidden": True}}
+
+#: Said in the first cell, instead of a traceback, when a downloaded notebook is opened on a
+#: Jupyter without the collection's package; the site puts the package beside the notebooks.
+PACKAGE_MISSING = (
+    "This lesson needs the collection's alliance package, which this Jupyter does not have yet: download "
+    "alliance-{version}-py3-none-any.whl from the page where you found this notebook, into the same folder, "
+    "run  %pip install alliance-{version}-py3-none-any.whl  in a new cell, then choose Kernel ▸ Restart Kernel "
+    "and Run All Cells."
+)
+
+
+def setup_code(lesson_id: str) -> str:
+    """The first code cell. IPython shows an exception's `_render_traceback_` lines in place of
+    a traceback, so a missing package is one plain sentence, and Run All stops there."""
+    from . import __version__
+
+    return (
+        "# Sets up this lesson's exercises and your private journal.\n"
+        "try:\n"
+        "    from alliance.lesson import Lesson\n"
+        "except ModuleNotFoundError as missing:\n"
+        "    if missing.name != 'alliance':\n"
+        "        raise\n"
+        "    class PackageMissing(Exception):\n"
+        "        def _render_traceback_(self):\n"
+        "            return [str(self)]\n"
+        f"    raise PackageMissing({PACKAGE_MISSING.format(version=__version__)!r}) from None\n"
+        f'lesson = Lesson("{lesson_id}")'
+    )
 
 
 def _digest(paths: list[Path], extra: str = "") -> str:
@@ -122,11 +151,7 @@ def build_notebook(lesson: LessonSource) -> nbformat.NotebookNode:
     code = code_hash(lesson)
     cells = [
         new_markdown_cell(HOW_TO_START, metadata={"tags": ["notebook-only"]}),
-        new_code_cell(
-            f'# Sets up this lesson\'s exercises and your private journal.\n'
-            f'from alliance.lesson import Lesson\nlesson = Lesson("{lesson.id}")',
-            metadata={**HIDDEN, "tags": ["setup"]},
-        ),
+        new_code_cell(setup_code(lesson.id), metadata={**HIDDEN, "tags": ["setup"]}),
     ]
     for block in lesson.blocks:
         if block.kind == "markdown":

@@ -1,7 +1,9 @@
 """Where the collection's sources and outputs live.
 
-The package is installed in editable mode from the repository, so every folder is
-found relative to the repository root rather than the current directory.
+In a checkout (an editable install, or `alliance build` run inside one) every folder is
+found relative to the repository root. An installed wheel carries the lessons' sources
+itself (`alliance/lessons/content`, `…/exercises`, copied in by setup.py), so a lesson
+notebook runs anywhere on disk with no checkout.
 """
 
 import os
@@ -11,7 +13,25 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The lessons' sources as the wheel carries them.
+PACKAGED_LESSONS = PACKAGE_DIR / "lessons"
+
+
+def is_checkout(folder: Path) -> bool:
+    """A clone of this collection, with its sources and the pages' asset lock."""
+    return all((folder / name).exists() for name in ("content", "exercises", "site-assets.lock.json"))
+
+
+def find_checkout() -> Path | None:
+    """The repository this package was installed from (editable), else the checkout the
+    current folder is in (a lesson kernel runs in its notebooks/), else None."""
+    here = Path.cwd()
+    return next((folder for folder in (PACKAGE_DIR.parent, here, *here.parents) if is_checkout(folder)), None)
+
+
+CHECKOUT = find_checkout()
+ROOT = CHECKOUT or PACKAGED_LESSONS
 CONTENT_DIR = ROOT / "content"
 EXERCISES_DIR = ROOT / "exercises"
 NOTEBOOKS_DIR = ROOT / "notebooks"

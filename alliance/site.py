@@ -6,6 +6,7 @@ site/
   learner/NN-name.html        each lesson without facilitator notes
   facilitator/NN-name.html    each lesson with them, marked
   notebooks/NN-name.ipynb     the notebook to download
+  notebooks/alliance-….whl    the package a downloaded notebook needs in the learner's own Jupyter
   slides/NN-name.html         each lesson's slide deck for a seminar (reveal.js, offline)
   pack/NN-name.pdf            each lesson's printable trainer pack: plan, handout, cards, sheets, worksheets
   pack/course-pack.pdf        the course pack: overview, ground rules, triads, safeguarding, sign-posting
@@ -52,7 +53,7 @@ HOW_TO_USE = """
 <li><strong>On your own.</strong> Open a lesson and work through it at your own pace. Type your answers straight into the exercises: there is no code to write.</li>
 <li><strong>Your answers stay here.</strong> They are kept only in this browser, on this computer, and are never sent anywhere. They come back when you reopen a lesson. Use <em>Download my answers</em> on any lesson page to save them all as one file for supervision or a portfolio, and <em>Clear my answers</em> to remove them, for example on a shared computer.</li>
 <li><strong>In a seminar.</strong> Trainers use the facilitator edition: the same lesson, with session plans, timings, discussion questions and pair or triad activities in marked boxes.</li>
-<li><strong>In JupyterLab.</strong> Download a lesson's notebook to keep answers in your private journal on your own computer instead.</li>
+<li><strong>In JupyterLab.</strong> Download a lesson's notebook to keep answers in your private journal on your own computer instead. {package}</li>
 <li><strong>Offline.</strong> Everything here works with no internet connection.</li>
 </ul>
 <p>These lessons are for learning. They are not therapy and do not replace supervision. If you are struggling, please talk to your tutor, supervisor or GP. In a crisis, contact your local crisis service or emergency number (in the UK, Samaritans on 116 123, or 999).</p>
@@ -66,7 +67,11 @@ INDEX_STYLE = (
 )
 
 
-def index_html(pages: list[Page], course_pack: bool = False) -> str:
+PACKAGE_HOW = ('Your Jupyter needs the lessons\' package once: download <a href="notebooks/{name}" download>{name}</a> '
+               'into the folder with the notebook, and in a terminal there run <code>pip install {name}</code>.')
+
+
+def index_html(pages: list[Page], package: str | None = None, course_pack: bool = False) -> str:
     esc = html.escape
     cards = []
     for n, p in enumerate(pages):
@@ -92,7 +97,7 @@ def index_html(pages: list[Page], course_pack: bool = False) -> str:
         "<p>Reflective lessons on the alliance between clients and their therapists, for counselling "
         "trainees and the trainers who teach them. Each lesson teaches one benefit of the relationship, "
         "with reflection exercises beside the ideas.</p>\n"
-        + HOW_TO_USE
+        + HOW_TO_USE.format(package=PACKAGE_HOW.format(name=esc(package)) if package else "")
         + ('<p><a href="overview.html">Course overview</a>: what each lesson teaches, how its outcomes map to '
            'SCoPEd and the humanistic competences, and the hours each lesson takes, for course records or CPD.</p>\n'
            if any(p.seminar for p in pages) else "")
@@ -195,7 +200,8 @@ def overview_html(pages: list[Page]) -> str:
     )
 
 
-def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR, course_pack: bytes | None = None) -> Path:
+def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR, course_pack: bytes | None = None,
+               package: Path | None = None) -> Path:
     """Build the whole site in a temporary folder beside site/, then swap it in."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
@@ -224,7 +230,11 @@ def write_site(pages: list[Page], assets: Assets, site_dir: Path = SITE_DIR, cou
         if course_pack:
             (staging / "pack").mkdir(exist_ok=True)
             (staging / "pack" / "course-pack.pdf").write_bytes(course_pack)
-        (staging / "index.html").write_text(index_html(pages, course_pack=bool(course_pack)), encoding="utf-8")
+        if package:
+            (staging / "notebooks").mkdir(exist_ok=True)
+            shutil.copyfile(package, staging / "notebooks" / package.name)
+        (staging / "index.html").write_text(index_html(pages, package.name if package else None, bool(course_pack)),
+                                            encoding="utf-8")
         if any(p.seminar for p in pages):
             (staging / "overview.html").write_text(overview_html(pages), encoding="utf-8")
         old = site_dir.with_name(f".{site_dir.name}-old")

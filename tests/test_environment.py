@@ -32,6 +32,14 @@ def test_environment_yml_lists_the_same_pins_as_pyproject():
     assert pins(pip_section) == project_pins()
 
 
+def test_binders_lean_environment_has_the_lessons_dependencies_and_no_test_tools():
+    env = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    runtime = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert pins([line for line in pip_section if line != "."]) == pins(runtime)
+    assert "." in pip_section and "-e ." not in pip_section  # a real install: lessons run wherever notebooks are
+
+
 def test_lock_file_agrees_with_pyproject():
     lock = pins((ROOT / "requirements.lock").read_text().splitlines())
     for name, version in project_pins().items():

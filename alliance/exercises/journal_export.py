@@ -7,11 +7,28 @@ import html
 import ipywidgets as widgets
 
 from ..journal import JournalError, cause, default_export_dir, export_files
+from ..visit import download_link, shared_voila
 from .base import ExerciseType
 
 
 def fitted() -> widgets.Layout:
     return widgets.Layout(width="auto")  # a button as wide as its words, not cut off
+
+
+OWN_WORDS = {
+    "save": "Save my journal", "save_tip": "Save every answer from every lesson as files on this computer",
+    "delete": "Delete my journal…", "delete_tip": "Delete every answer on this computer, after you confirm",
+    "confirm": "Yes, delete every answer",
+    "question": "<p><strong>Delete every answer, from every lesson, on this computer?</strong> "
+                "This cannot be undone. Files you saved with \"Save my journal\" are not touched.</p>",
+}
+VISIT_WORDS = {
+    "save": "Download my answers", "save_tip": "Download the answers you gave on this page, through your browser",
+    "delete": "Clear my answers…", "delete_tip": "Clear the answers you gave on this page, after you confirm",
+    "confirm": "Yes, clear my answers",
+    "question": "<p><strong>Clear every answer you gave on this page?</strong> This cannot be undone. "
+                "Files you downloaded are not touched.</p>",
+}
 
 
 class JournalExport(ExerciseType):
@@ -23,16 +40,17 @@ class JournalExport(ExerciseType):
         return []
 
     def build(self, sink) -> widgets.Widget:
-        self.button = widgets.Button(description="Save my journal", icon="download", button_style="primary",
-                                     tooltip="Save every answer from every lesson as files on this computer",
+        # Under Voilà without a hub the answers are this visit's, and leave only through the browser.
+        self.visit = shared_voila()
+        words = VISIT_WORDS if self.visit else OWN_WORDS
+        self.button = widgets.Button(description=words["save"], icon="download", button_style="primary",
+                                     tooltip=words["save_tip"], layout=fitted())
+        self.delete = widgets.Button(description=words["delete"], icon="trash", tooltip=words["delete_tip"],
                                      layout=fitted())
-        self.delete = widgets.Button(description="Delete my journal…", icon="trash",
-                                     tooltip="Delete every answer on this computer, after you confirm", layout=fitted())
-        self.confirm = widgets.Button(description="Yes, delete every answer", button_style="danger", layout=fitted())
+        self.confirm = widgets.Button(description=words["confirm"], button_style="danger", layout=fitted())
         self.keep = widgets.Button(description="Keep my answers", layout=fitted())
         self.confirmation = widgets.VBox([
-            widgets.HTML("<p><strong>Delete every answer, from every lesson, on this computer?</strong> "
-                         "This cannot be undone. Files you saved with \"Save my journal\" are not touched.</p>"),
+            widgets.HTML(words["question"]),
             widgets.HBox([self.keep, self.confirm]),
         ], layout=widgets.Layout(display="none"))
         self.status = widgets.HTML('<p class="alliance-status" role="status"></p>')
@@ -43,6 +61,11 @@ class JournalExport(ExerciseType):
             self.status.value = f'<p class="alliance-status" role="status">{html.escape(sentence)}</p>{extra}'
 
         def save(_):
+            if self.visit:
+                flush()
+                say("Your answers from this page, ready to keep:",
+                    download_link(journal.answers(), "reflective-journal.md"))
+                return
             folder = default_export_dir()
             try:
                 flush()
@@ -77,6 +100,9 @@ class JournalExport(ExerciseType):
                 count = journal.clear()
             except JournalError as error:
                 say(f"Nothing was deleted: {error}")
+                return
+            if self.visit:
+                say(f"Cleared {count} answer(s) from this page. The exercises still show them until you reload it.")
                 return
             say(f"Deleted {count} answer(s) from this computer. Lessons that are still open show your old answers "
                 "until you close them; close them without typing, or those answers will be saved again.")

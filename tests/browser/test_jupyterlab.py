@@ -62,9 +62,11 @@ def api(base, path, method="GET"):
     return json.loads(body) if body else None
 
 
-def open_and_run(browser, base):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/lab/tree/{LESSON}.ipynb?token={TOKEN}")
+def open_and_run(browser, base, url=None):
+    """Open the lesson (at `url`, if given, in `browser`, which may be a signed-in context) and run it."""
+    sized = {"viewport": {"width": 1280, "height": 900}} if hasattr(browser, "new_context") else {}  # a context has its own
+    page = browser.new_page(**sized)
+    page.goto(url or f"{base}/lab/tree/{LESSON}.ipynb?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     # Wait for the kernel, as a learner would, before running the lesson.
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
@@ -82,6 +84,15 @@ def open_and_run(browser, base):
             print(f"Run All attempt {attempt + 1}: exercises not shown yet (setup cell ran: {bool(ran)})", file=sys.stderr)
             page.keyboard.press("Escape")
     pytest.fail("the lesson's exercises did not appear after Run All Cells")
+
+
+def answers(url: str) -> bool:
+    """True once a server answers at url."""
+    try:
+        urllib.request.urlopen(url, timeout=1)
+        return True
+    except OSError:
+        return False
 
 
 def wait_for(predicate, timeout=10):
