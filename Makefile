@@ -59,7 +59,7 @@ $(STAMP): pyproject.toml requirements.lock
 		{ echo "Installing python3-venv"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; }
 	@# --clear: a venv left by another interpreter must not be mixed with this one.
 	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[build,test]'
 	@# JupyterLab: no news or update checks, which would reach out to the internet.
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp alliance/static/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json

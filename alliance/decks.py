@@ -147,7 +147,9 @@ def build_deck(lesson: LessonSource) -> nbformat.NotebookNode:
     discussions = [b for b in facilitator if b.title.startswith("Discussion questions")]
     others = [b for b in facilitator if b not in discussions]
     scenarios = {i: e for i, e in lesson.exercises.items() if e.name == "scenario"}
-    numbers = {i: n for n, i in enumerate(scenarios, 1)}
+    # Numbered in the order the deck shows them: those the plan times, then the rest.
+    timed = [u for s in seminar.plan if s["kind"] != "check-out" for u in s.get("uses", []) if u in scenarios]
+    numbers = {i: n for n, i in enumerate(dict.fromkeys(timed + list(scenarios)), 1)}
     names = {f"card:{c['id']}": f"client card: {c['client']}" for c in seminar.cards}
     names[f"sheet:{seminar.sheet['id']}"] = seminar.sheet["title"]
     timetable = seminar.timetable()
@@ -165,9 +167,13 @@ def build_deck(lesson: LessonSource) -> nbformat.NotebookNode:
     discussion_at: dict[int, list] = {}
     spare_discussions = []
     segments = [i for i, (_, _, s) in enumerate(timetable) if s["kind"] == "discussion"]
-    for block in discussions:  # a debrief of the rounds takes no questions unless it asks for them
-        wanted = "worked example" if "worked example" in block.title else "discussion questions"
-        matching = [i for i in segments if wanted in timetable[i][2]["activity"] and i not in discussion_at]
+    # Questions on the worked example go first, so general ones never take the example's discussion;
+    # a debrief of the rounds takes no questions unless it asks for them.
+    for block in sorted(discussions, key=lambda b: "worked example" not in b.title):
+        about_example = "worked example" in block.title
+        matching = [i for i in segments if i not in discussion_at and (
+            "worked example" in timetable[i][2]["activity"] if about_example else
+            "discussion questions" in timetable[i][2]["activity"] and "worked example" not in timetable[i][2]["activity"])]
         if matching:
             discussion_at[matching[0]] = [block]
         else:

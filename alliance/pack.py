@@ -1,8 +1,9 @@
 """Stage 5b: the printable trainer pack, from the same sources as the lessons.
 
 Each lesson's pack (site/pack/NN-name.pdf) holds the session plan as a one-page
-timetable, the learner handout, the client cards (one a page), the observer sheet (one
-a page, a copy for each observer) and blank worksheets for the lesson's exercises. The
+timetable, the facilitator notes with what to print, the learner handout, the client
+cards (one a page), the observer sheet (one a page, a copy for each observer), the
+answers to the scenarios and checks, and blank worksheets for the lesson's exercises. The
 course pack (site/pack/course-pack.pdf) renders content/course-pack.md: the course
 overview as site.py computes it, the ground rules from lesson 00's facilitator notes, how
 to run a triad, a safeguarding template and a sign-posting sheet.
@@ -28,6 +29,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from . import text
+from .decks import GRADES, LETTERS, RISK  # scenarios graded and lettered as the slides show them
 from .exercises import SpecError, SpecProblem, read_source
 from .notebooks import outcomes_markdown
 from .paths import CONTENT_DIR, shown
@@ -47,6 +49,9 @@ COURSE_SOURCE = "course-pack.md"
 # Exercises with nothing to write on paper: a chart of the learner's own ratings, and journal buttons.
 NOT_ON_PAPER = {"profile", "journal-export"}
 PARALLEL_PAGES = 2  # pages printed at once in the one browser
+# Chromium fills in the page numbers; the bottom margin has room for them.
+FOOTER = ('<div style="width:100%;text-align:center;font:8pt Liberation Sans,DejaVu Sans,sans-serif;color:#333">'
+          'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
 
 
 class PackError(RuntimeError):
@@ -55,9 +60,19 @@ class PackError(RuntimeError):
 
 def require_chromium() -> None:
     """Checked before the build writes anything, so a missing browser leaves site/ as it was."""
+    try:
+        import playwright  # noqa: F401
+        import pypdf  # noqa: F401
+    except ImportError:
+        raise PackError("printing the trainer pack needs Playwright and pypdf: install them with "
+                        "`pip install -e '.[build]'` in the checkout (`make html` does this for you).") from None
     if not CHROMIUM.exists():
         raise PackError(f"printing the trainer pack needs Debian's Chromium at {CHROMIUM}: "
                         "install it with `sudo apt-get install chromium` (`make html` does this for you).")
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 # ---- Markdown: trusted text, but never raw HTML. ----
@@ -256,8 +271,56 @@ def notes_html(lesson, running: str) -> str:
     notes = [f"<h2>{esc(b.title)}</h2>{_md.render(b.text)}" for b in lesson.blocks if b.kind == "facilitator"]
     body = ('<p class="note">For the facilitator, not for handing out: the notes the session plan refers to by name, '
             f"as the facilitator edition shows them. The session's slides are <strong>slides/{esc(lesson.id)}.html</strong> on the "
-            "course's copy of the site: S opens the speaker view with these notes beside each slide.</p>" + "".join(notes))
+            "course's copy of the site: S opens the speaker view with these notes beside each slide.</p>"
+            + printing_html(lesson) + "".join(notes))
     return _sheet(running, "Facilitator notes", body, pages=None, css_class="notes")
+
+
+RISK_NOTE = ('<p class="note"><strong>This scenario is about suicide or self-harm.</strong> You may skip it, '
+             "or stop at any time. If it stirs things up, talk to your tutor; Samaritans are free on 116 123.</p>")
+
+
+def answers_html(lesson, running: str) -> str | None:
+    """The answers to the worksheets' scenarios and checks, lettered as the worksheets print them:
+    for the facilitator, since the paper worksheets carry no feedback."""
+    parts = []
+    for exercise in lesson.exercises.values():
+        if exercise.name == "scenario":
+            options = exercise.shown_options()
+            grades = "; ".join(f"{GRADES[kind].lower()}: {', '.join(LETTERS[n] for n, o in enumerate(options) if o['kind'] == kind)}"
+                               for kind in GRADES if any(o["kind"] == kind for o in options))
+            best = next(o for o in options if o["kind"] == "best")
+            parts.append(f"<h2>{text.inline(exercise.title)}</h2><p>{_capital(grades)}.</p>"
+                         f"<p class=\"note\">{text.inline(best['feedback'])}</p>")
+        elif exercise.name == "knowledge-check":
+            rows = []
+            for n, question in enumerate(exercise.spec["questions"], start=1):
+                shown = exercise.shown_options(question)
+                right = ", ".join(LETTERS[k] for k, o in enumerate(shown) if o["correct"])
+                why = " ".join(text.inline(o["explanation"]) for o in shown if o["correct"])
+                rows.append(f"<li><strong>{n}: {right}.</strong> {why}</li>")
+            parts.append(f"<h2>{text.inline(exercise.title)}</h2><ol class=\"note\">{''.join(rows)}</ol>")
+    if not parts:
+        return None
+    return _sheet(running, "Answers for the facilitator", "<p class=\"note\">The worksheets carry no feedback, "
+                  "so that learners choose for themselves: go through these together afterwards.</p>" + "".join(parts),
+                  pages=None)
+
+
+def printing_html(lesson) -> str:
+    """What to print, and how many, for a group: the plan's materials in copies."""
+    practice = [s for s in lesson.seminar.plan if s["kind"] == "practice"]
+    rounds = sum(max(1, len([u for u in s.get("uses", []) if u.startswith("card:")])) for s in practice)
+    return ("<h2>What to print for a group</h2><ul>"
+            "<li>This plan and these notes: one for each facilitator.</li>"
+            "<li>The learner handout: one for each learner.</li>"
+            "<li>The client cards: one set for each three (a card a round; the client reads it, then hands it back).</li>"
+            f"<li>The observer sheet: one for each observer in each round ({rounds} round{'s' if rounds != 1 else ''} "
+            "today), so about as many as there are learners.</li>"
+            "<li>The worksheets: only if learners want paper; the lesson itself works on screen.</li>"
+            "<li>The course pack's sign-posting sheet, for anyone who wants it.</li></ul>"
+            "<p>Print single-sided at 100% (actual size): every card and sheet starts a page of its own, "
+            "so double-sided printing would put one card on the back of another.</p>")
 
 
 def handout_html(lesson, running: str) -> str:
@@ -316,7 +379,8 @@ def worksheet_html(exercise) -> str:
         parts.append(f"<p>{text.inline(spec['context'])}</p>" if spec.get("context") else "")
         parts.append(f"<p class=\"opening\"><strong>The client:</strong> “{text.inline(spec['client'])}”</p>")
         parts.append(f"<p>{text.inline(spec['question'])}</p>")
-        parts.append(_boxes([text.inline(o["response"]) for o in exercise.shown_options()]))
+        parts.append(RISK_NOTE if RISK.search(" ".join([spec.get("context", ""), spec["client"]])) else "")
+        parts.append(_boxes([f"{LETTERS[n]}. {text.inline(o['response'])}" for n, o in enumerate(exercise.shown_options())]))
         parts.append("<h3>What would you say instead?</h3>" + _lines(4))
         return '<article class="worksheet">' + "".join(parts) + "</article>"
     # A knowledge check's prompt speaks of its button; on paper the trainer goes through the answers.
@@ -337,7 +401,7 @@ def worksheet_html(exercise) -> str:
     elif kind == "knowledge-check":
         for n, question in enumerate(spec["questions"], start=1):
             parts.append(f"<h3>{n}. {text.inline(question['question'])}</h3>")
-            parts.append(_boxes([text.inline(o["text"]) for o in exercise.shown_options(question)]))
+            parts.append(_boxes([f"{LETTERS[k]}. {text.inline(o['text'])}" for k, o in enumerate(exercise.shown_options(question))]))
     elif kind == "checklist":
         parts.append(_boxes([text.inline(item) for item in spec["items"]]))
     elif kind == "guided-practice":
@@ -358,6 +422,8 @@ def lesson_html(lesson, paper: str) -> str:
     sheets = [plan_html(lesson, running), notes_html(lesson, running), handout_html(lesson, running)]
     sheets += [card_html(card, running) for card in lesson.seminar.cards]
     sheets.append(sheet_html(lesson.seminar.sheet, running))
+    answers = answers_html(lesson, running)
+    sheets += [answers] if answers else []
     worksheets = "".join(worksheet_html(e) for e in lesson.exercises.values() if e.name not in NOT_ON_PAPER)
     sheets.append(_sheet(running, "Worksheets", "<p>Blank, to write on by hand. They are the lesson's exercises; "
                          "answers typed in the lesson stay on the learner's own computer.</p>" + worksheets, pages=None,
@@ -490,7 +556,8 @@ async def _print_all(jobs: list[PrintJob], paper: str, done: Callable[[], None])
                     await page.set_content(job.html, wait_until="load")
                     await page.evaluate(FIT_SCRIPT, [height - 2 * MARGIN])
                     pdf = await page.pdf(format=name, prefer_css_page_size=True, print_background=True,
-                                         tagged=True, outline=True)
+                                         tagged=True, outline=True, display_header_footer=True,
+                                         header_template="<span></span>", footer_template=FOOTER)
                     await page.close()
                 stamped = await asyncio.to_thread(_stamped, pdf, job.key)  # while Chromium prints the next
                 done()

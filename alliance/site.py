@@ -129,9 +129,11 @@ def trainers_html(pages: list[Page], course_pack: bool = False) -> str:
         "questions and a check-out. Open a deck in a browser; it works offline, from a USB stick too, if you copy this "
         "whole folder. Use the arrow keys or Space to move on (a vote's grades appear on the next press), F for full "
         "screen, and S for the speaker view, which shows the facilitator notes for each slide beside a timer.</p>\n"
-        "<p><strong>A pack to print.</strong> Each lesson's trainer pack holds the session plan on one page, the "
-        "learner handout, the client cards (one a page, to cut out or hand out), the observer sheet (print a copy for "
-        "each observer), blank worksheets and the facilitator notes. Print at 100% (actual size), on one side or both; "
+        "<p><strong>A pack to print.</strong> Each lesson's trainer pack holds, in this order, the session plan on "
+        "one page, the facilitator notes with a list of what to print and how many, the learner handout, the client "
+        "cards (one a page), the observer sheet (a copy for each observer in each round), the answers to the scenarios "
+        "and checks, and blank worksheets. Print single-sided at 100% (actual size), so that no card lands on the back "
+        "of another; "
         "the PDFs are A4 (a build with <code>make html PAPER=letter</code> gives US Letter).</p>\n"
         + course
         + f'<ul class="trainer-files">{"".join(rows)}</ul>\n</section>\n'

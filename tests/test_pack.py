@@ -34,7 +34,8 @@ def squeezed(text: str) -> str:
 
 @cache
 def _read_text(path, mtime: float) -> tuple[str, ...]:
-    return tuple(page.extract_text() for page in PdfReader(path).pages)
+    """Without the page-number footer, so a page holding nothing else still counts as blank."""
+    return tuple(re.sub(r"Page \d+ of \d+\s*$", "", page.extract_text()) for page in PdfReader(path).pages)
 
 
 def pages_text(path) -> tuple[str, ...]:
@@ -95,7 +96,7 @@ def test_every_lesson_and_the_course_have_a_pack_linked_from_the_index(site):
     index = (site / "index.html").read_text(encoding="utf-8")
     for lesson in LESSONS:
         assert f'href="pack/{lesson.id}.pdf"' in index
-    assert 'href="pack/course-pack.pdf"' in index and "Print at 100%" in index
+    assert 'href="pack/course-pack.pdf"' in index and "Print single-sided at 100%" in index
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
@@ -120,8 +121,10 @@ def test_each_part_of_a_lesson_pack_takes_the_pages_it_should(site, lesson):
     cards = [f"Client card: {card['client']}" for card in lesson.seminar.cards]
     parts = outline(path)
     titles = [title for title, _ in parts]
+    answers = ["Answers for the facilitator"] if any(e.name in ("scenario", "knowledge-check")
+                                                     for e in lesson.exercises.values()) else []
     assert titles == [f"Session plan ({lesson.seminar.minutes} minutes)", "Facilitator notes", "Learner handout", *cards,
-                      lesson.seminar.sheet["title"], "Worksheets"]
+                      lesson.seminar.sheet["title"], *answers, "Worksheets"]
     starts = [start for _, start in parts] + [len(PdfReader(path).pages)]
     lengths = dict(zip(titles, (b - a for a, b in zip(starts, starts[1:]))))
     assert starts[0] == 0 and lengths[titles[0]] == 1
@@ -134,12 +137,18 @@ def test_each_part_of_a_lesson_pack_takes_the_pages_it_should(site, lesson):
         if block.kind == "facilitator":
             assert squeezed(block.title) in notes
     plan = pages_text(path)[0]
-    assert "Materials checklist" in plan and "Print one copy for each observer" in pages_text(path)[starts[-3]]
+    assert "Materials checklist" in plan and "Print one copy for each observer" in pages_text(path)[starts[titles.index(lesson.seminar.sheet["title"])]]
+    texts = pages_text(path)
+    assert all(re.search(rf"Page {n} of {len(texts)}", PdfReader(path).pages[n - 1].extract_text()) for n in range(1, len(texts) + 1))
+    assert squeezed("What to print for a group") in notes and squeezed("Print single-sided") in notes
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
 def test_worksheets_are_blank_no_answer_feedback_or_example_is_printed(site, lesson):
-    whole = squeezed("".join(pages_text(site / "pack" / f"{lesson.id}.pdf")))
+    """The answers have a sheet of their own, for the facilitator; the worksheets hold none."""
+    path = site / "pack" / f"{lesson.id}.pdf"
+    worksheets = dict(outline(path))["Worksheets"]
+    whole = squeezed("".join(pages_text(path)[worksheets:]))
     hidden = []
     for exercise in lesson.exercises.values():
         spec = exercise.spec
@@ -272,3 +281,14 @@ def test_the_pack_prints_from_inside_a_running_event_loop(site):
     with ThreadPoolExecutor(max_workers=1) as thread:
         pdf = thread.submit(asyncio.run, inside_a_loop()).result()["plan"]
     assert pack.key_of(pdf) == "key"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_the_answer_sheet_names_each_best_response_by_its_worksheet_letter(site, lesson):
+    path = site / "pack" / f"{lesson.id}.pdf"
+    parts = dict(outline(path))
+    answers = squeezed("".join(pages_text(path)[parts["Answers for the facilitator"]:parts["Worksheets"]]))
+    for exercise in lesson.exercises.values():
+        if exercise.name == "scenario":
+            best = "ABCD"[[o["kind"] for o in exercise.shown_options()].index("best")]
+            assert squeezed(f"{exercise.title}Most helpful: {best};") in answers

@@ -33,8 +33,10 @@ def test_a_deck_follows_the_session_with_every_scenario_practice_and_note(lesson
     for point in key_points(markdown_of(lesson)):
         assert point in shown
     scenarios = [e for e in lesson.exercises.values() if e.name == "scenario"]
-    for n, exercise in enumerate(scenarios, 1):
-        assert f'Scenario {n} is "{exercise.title}"' in notes
+    headings = [s.splitlines()[0] for s in slides_ if re.match(r"## Scenario \d+$", s.splitlines()[0])]
+    assert headings == [f"## Scenario {n}" for n in range(1, len(scenarios) + 1)]  # in the order shown
+    for exercise in scenarios:
+        n = int(re.search(rf'Scenario (\d+) is "{re.escape(exercise.title)}"', notes).group(1))
         vote = next(s for s in slides_ if s.startswith(f"## Scenario {n}: which would you say?"))
         assert [line[4] for line in vote.splitlines() if line.startswith("- **")] == list("ABCD"[:len(exercise.spec["options"])])
         for option in exercise.spec["options"]:
@@ -91,6 +93,13 @@ def test_a_deck_loads_only_the_sites_own_files_and_carries_its_build_key():
         assert absent.lower() not in page.lower()
     assert slides.page_build_key(page) == slides.deck_build_key(deck)
     assert page.count('<aside class="notes">') >= len(LESSONS[1].seminar.plan)
+
+
+def test_worked_example_questions_go_with_the_worked_example_discussion():
+    deck = cells_of(decks.build_deck(LESSONS[1]), "slide")
+    titles = [s.splitlines()[0] for s in deck]
+    discussion = next(n for n, s in enumerate(deck) if s.startswith("## Discussion") and "worked example" in s)
+    assert titles[discussion + 1].startswith("## Discussion questions on the worked example")
 
 
 def test_a_scenario_about_risk_says_anyone_may_sit_it_out():

@@ -7,7 +7,7 @@
 2. Incremental rebuild after one lesson's text changes, against a full build.
 3. Weight: a lesson page's own bytes against the shared assets that load once per site.
 4. Time until the widgets are interactive: a site page against the single-file page.
-5. What printing the trainer pack (site/pack/) adds: a full build and a one-lesson rebuild
+5. What the trainer pack (site/slides/ and site/pack/) adds: a full build and a one-lesson rebuild
    (its seminar file changed), each against the same build with the printing left out.
 
 Nothing here is a test: it prints figures for docs/benchmark.md.
@@ -52,10 +52,11 @@ def workspace(tmp: Path) -> dict[str, Path]:
 
 def alliance_build(dirs: dict[str, Path], without_pack: bool = False, **options) -> None:
     """`alliance build` in its own process, as a trainer runs it, on the benchmark's copy of the sources;
-    `without_pack` leaves out printing the trainer pack, as the baseline for what it adds."""
+    `without_pack` leaves out the trainer pack (the slide decks and the PDFs), as the baseline for what it adds."""
     args = ", ".join(f"{k}=Path({str(v)!r})" for k, v in dirs.items())
     opts = "".join(f", {k}={v!r}" for k, v in options.items())
-    skip = "import alliance.build as b; b.print_packs = lambda *a, **k: ({}, 0); " if without_pack else ""
+    skip = ("import alliance.build as b; b.print_packs = lambda *a, **k: ({}, 0); "
+            "b.export_decks = lambda *a, **k: ({}, 0); ") if without_pack else ""
     code = f"from pathlib import Path; {skip}from alliance.build import build; build(quiet=True, {args}{opts})"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
@@ -162,11 +163,11 @@ def main() -> None:
         full_with = median_of(args.runs, lambda: alliance_build(dirs, force=True))
         one_with = median_of(args.runs, change_a_seminar_and_rebuild)
         seminar.write_text(plan, encoding="utf-8")
-        print("5. What the trainer pack adds (8 PDFs: 7 lessons and the course)")
+        print("5. What the trainer pack adds (7 slide decks, and 8 PDFs: 7 lessons and the course)")
         print(f"   full build (--force): {full_without:6.2f} s without the pack, {full_with:6.2f} s with it: "
               f"ratio {full_with / full_without:.2f}x")
         print(f"   one lesson's seminar changed: {one_without:6.2f} s without, {one_with:6.2f} s with it "
-              f"(that lesson's PDF reprinted): ratio {one_with / one_without:.2f}x")
+              f"(that lesson's deck and PDF made again): ratio {one_with / one_without:.2f}x")
 
 
 if __name__ == "__main__":
