@@ -183,7 +183,8 @@ def overview_body(pages: list[Page]) -> str:
         '<th scope="col">Reading</th><th scope="col">Exercises</th><th scope="col">Seminar</th>'
         '<th scope="col">Hours on your own</th><th scope="col">Hours with the seminar</th></tr></thead><tbody>'
         + "".join(rows) + "</tbody></table>\n"
-        "<p>Times are estimates: reading at about 200 words a minute, and the authors' estimate for the exercises. "
+        "<p>Times are estimates: reading at about 200 words a minute, and the authors' estimate for the exercises. Hours are "
+        "rounded to the nearest quarter hour, each row on its own, so the rows may not add up exactly to the total. "
         "On a course, these are course hours. A qualified counsellor working through the lessons may log the time "
         "they actually spent as CPD, where their professional body allows it.</p>\n"
         '<h2 id="outcomes">Learning outcomes and how they map</h2>\n' + "\n".join(sections)
