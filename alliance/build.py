@@ -208,6 +208,7 @@ def navigation(lessons: list, n: int, edition: str, single: bool = False) -> exp
         next=None if single or n == len(lessons) - 1 else link(n + 1),
         other_edition=None if single else export.Link(
             f"../{other}/{lessons[n].id}.html", f"{other.capitalize()} edition of this lesson"),
-        trainer=(export.Link(f"../slides/{lessons[n].id}.html", "Slides for the seminar"),)
+        trainer=(export.Link(f"../slides/{lessons[n].id}.html", "Slides for the seminar"),
+                 export.Link(f"../pack/{lessons[n].id}.pdf", "Trainer pack to print (PDF)"))
         if edition == "facilitator" and not single and lessons[n].seminar else (),
     )

@@ -201,11 +201,14 @@ def test_identical_layouts_are_shared_and_references_follow():
     assert state["h1"]["state"]["index"] is None and "tooltip" not in state["h1"]["state"]  # only known-null settings go
 
 
-def test_trainers_find_each_deck_from_the_index_and_the_facilitator_edition(site):
+def test_trainers_find_each_deck_and_pack_from_the_index_and_the_facilitator_edition(site):
     index = (site / "index.html").read_text()
     assert 'id="trainers"' in index and "speaker view" in index
     for lesson in lesson_ids():
         assert (site / "slides" / f"{lesson}.html").exists()
         assert index.count(f'href="slides/{lesson}.html"') == 2  # the trainers' list and the lesson's card
-        assert f'href="../slides/{lesson}.html"' in (site / "facilitator" / f"{lesson}.html").read_text()
-        assert "slides/" not in (site / "learner" / f"{lesson}.html").read_text()
+        facilitator = (site / "facilitator" / f"{lesson}.html").read_text()
+        assert f'href="../slides/{lesson}.html"' in facilitator and f'href="../pack/{lesson}.pdf"' in facilitator
+        assert (site / "pack" / f"{lesson}.pdf").exists()
+        learner = (site / "learner" / f"{lesson}.html").read_text()
+        assert "slides/" not in learner and "pack/" not in learner
