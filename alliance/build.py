@@ -186,8 +186,9 @@ def export_decks(lessons, site_dir: Path, force: bool, bar) -> tuple[dict[str, s
     """Every seminar's slide deck, reusing decks in site/ whose inputs are unchanged."""
     pages: dict[str, str] = {}
     exported = 0
-    for lesson in bar([lesson for lesson in lessons if lesson.seminar], desc="Exporting slides"):
-        deck = decks.build_deck(lesson)
+    seminars = [lesson for lesson in lessons if lesson.seminar]
+    for n, lesson in enumerate(bar(seminars, desc="Exporting slides")):
+        deck = decks.build_deck(lesson, seminars[n + 1] if n + 1 < len(seminars) else None)
         key = slides.deck_build_key(deck)
         page = None if force else _reuse(site_dir / "slides" / f"{lesson.id}.html", key)
         if page is None:

@@ -139,8 +139,21 @@ def _segment(segment: dict, start: int, end: int, names: dict[str, str]) -> str:
     return f"## {KIND_TITLES[kind]} · {start}–{end} min\n\n{body}"
 
 
-def build_deck(lesson: LessonSource) -> nbformat.NotebookNode:
-    """The deck's notebook: Markdown cells, each marked slide, fragment or notes."""
+PRE_READING = re.compile(r"Before the session, (read [^.]*)\.|\b(read [^.;]*? before the session)")
+
+
+def pre_reading(lesson: LessonSource) -> str | None:
+    """What the lesson asks a seminar group to read beforehand, from its own opening words."""
+    for block in lesson.blocks:
+        found = block.kind == "markdown" and PRE_READING.search(block.text)
+        if found:
+            return _capital(found.group(1) or found.group(2).removesuffix(" before the session")) + "."
+    return None
+
+
+def build_deck(lesson: LessonSource, following: LessonSource | None = None) -> nbformat.NotebookNode:
+    """The deck's notebook: Markdown cells, each marked slide, fragment or notes. `following`
+    is the next lesson, whose pre-reading the group is asked to do after the check-out."""
     seminar = lesson.seminar
     points = key_points("\n\n".join(b.text for b in lesson.blocks if b.kind == "markdown"))
     facilitator = [b for b in lesson.blocks if b.kind == "facilitator"]
@@ -203,6 +216,11 @@ def build_deck(lesson: LessonSource) -> nbformat.NotebookNode:
             shown.add(exercise_id)
         for block in discussion_at.get(i, []):
             cells += _discussion(block)
+    reading = following and pre_reading(following)
+    if reading:
+        cells += [_slide(f"## Before the next session\n\nLesson {following.id[:2]}, {following.title}: {reading}\n\n"
+                         f"It is in the lesson on the course's site (learner/{following.id}.html) or its notebook."),
+                  _notes("The next session is mostly practice, so it relies on this reading.")]
     spare = [e for i, e in scenarios.items() if i not in shown]
     if spare or spare_discussions:
         cells.append(_slide("## If there is time\n\nNot timed in the plan: for another session, or for learners "

@@ -105,3 +105,13 @@ def test_worked_example_questions_go_with_the_worked_example_discussion():
 def test_a_scenario_about_risk_says_anyone_may_sit_it_out():
     deck = "\n".join(cells_of(decks.build_deck(LESSONS[1]), "slide"))
     assert "This scenario is about suicide or self-harm. Anyone may sit it out." in deck
+
+
+def test_each_deck_but_the_last_sets_the_next_sessions_reading_after_the_check_out():
+    for lesson, following in zip(LESSONS, LESSONS[1:]):
+        slides_ = cells_of(decks.build_deck(lesson, following), "slide")
+        check_out = next(n for n, s in enumerate(slides_) if s.startswith("## Check-out"))
+        reading = slides_[check_out + 1]
+        assert reading.startswith("## Before the next session") and following.title in reading
+        assert decks.pre_reading(following) in reading and "worked example" in reading
+    assert not any("Before the next session" in s for s in cells_of(decks.build_deck(LESSONS[-1]), "slide"))
