@@ -68,7 +68,10 @@ INDEX_STYLE = (
 
 
 PACKAGE_HOW = ('Your Jupyter needs the lessons\' package once: download <a href="notebooks/{name}" download>{name}</a> '
-               'into the folder with the notebook, and in a terminal there run <code>pip install {name}</code>.')
+               'into the folder with the notebook, and in a terminal there run <code>pip install {name}</code>. '
+               'This one step needs the internet, to fetch what the package uses, and it brings its own JupyterLab: '
+               'so install it into a new environment of its own (for example <code>python3 -m venv lessons</code>), '
+               'not into one you use for other work.')
 
 
 def index_html(pages: list[Page], package: str | None = None, course_pack: bool = False) -> str:
