@@ -74,7 +74,7 @@ def _short_title(title: str) -> str:
     return title.split(" (")[0].strip()
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?)])\s+(?=[A-Z'\"])", text) if s.strip()]
 
 
@@ -92,7 +92,7 @@ def _scenario(exercise, number: int) -> list[nbformat.NotebookNode]:
         f"{GRADES[kind]}: {', '.join(letter[id(o)] for o in options if o['kind'] == kind)}."
         for kind in GRADES if any(o["kind"] == kind for o in options))
     best = next(o for o in options if o["kind"] == "best")
-    why = _sentences(best["feedback"])[0]
+    why = sentences(best["feedback"])[0]
     feedback = "\n".join(f"- **{letter[id(o)]}** ({GRADES[o['kind']].lower()}): {o['feedback']}" for o in options)
     return [
         _slide(f"## Scenario {number}\n\n{context}> {spec['client']}{risk}"),
@@ -130,7 +130,7 @@ def _segment(segment: dict, start: int, end: int, names: dict[str, str]) -> str:
     elif kind == "break":
         body = f"Back in {segment['minutes']} minutes."
     else:  # a plan written before slides: the activity's first sentence, without pointers to notes
-        body = re.sub(r"\s*\(see '[^']+'\)", "", _sentences(segment["activity"])[0])
+        body = re.sub(r"\s*\(see '[^']+'\)", "", sentences(segment["activity"])[0])
     if kind in ("welcome", "break", "check-out"):
         body += f"\n\n{SUPPORT}"
     materials = [names[u] for u in segment.get("uses", []) if u.startswith(("card:", "sheet:"))]

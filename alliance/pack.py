@@ -29,7 +29,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from . import text
-from .decks import GRADES, LETTERS, RISK  # scenarios graded and lettered as the slides show them
+from .decks import GRADES, LETTERS, RISK, sentences  # scenarios graded and lettered as the slides show them
 from .exercises import SpecError, SpecProblem, read_source
 from .notebooks import outcomes_markdown
 from .paths import CONTENT_DIR, shown
@@ -367,6 +367,24 @@ def sheet_html(sheet: dict, running: str) -> str:
     return _sheet(running, sheet["title"], body)
 
 
+# Sentences of a prompt that speak of the screen (buttons, panels, the pacer): paper leaves them out.
+SCREEN = re.compile(r"\b(press|open the|button|click|follow the circle|appears? below|redraw|refresh|attempt is kept)", re.I)
+PAPER_AFTER = {
+    "drill": "Write your response to each statement, then check it against the criteria. The lesson has "
+             "example responses to compare with afterwards.",
+    "reveal": "The lesson has example responses to compare with afterwards.",
+}
+
+
+def paper_prompt(prompt: str, kind: str) -> str:
+    """The exercise's prompt for paper: without its directions for the screen, and saying where
+    the examples are instead."""
+    kept = [s for s in sentences(prompt) if not SCREEN.search(s)]
+    if len(kept) < len(sentences(prompt)):
+        kept += [PAPER_AFTER[kind]] if kind in PAPER_AFTER else []
+    return " ".join(kept)
+
+
 PAPER_CHECK_PROMPT = ("<p>Tick the answer you think is right for each question (or every answer that applies, "
                       "where it says so). The lesson explains each answer.</p>")
 
@@ -384,7 +402,7 @@ def worksheet_html(exercise) -> str:
         parts.append("<h3>What would you say instead?</h3>" + _lines(4))
         return '<article class="worksheet">' + "".join(parts) + "</article>"
     # A knowledge check's prompt speaks of its button; on paper the trainer goes through the answers.
-    parts.append(PAPER_CHECK_PROMPT if kind == "knowledge-check" else text.block(spec["prompt"]))
+    parts.append(PAPER_CHECK_PROMPT if kind == "knowledge-check" else text.block(paper_prompt(spec["prompt"], kind)))
     if kind == "rating":
         scale = spec["scale"]
         points = range(scale["min"], scale["max"] + 1)

@@ -159,6 +159,8 @@ def test_worksheets_are_blank_no_answer_feedback_or_example_is_printed(site, les
         if exercise.name not in pack.NOT_ON_PAPER:
             assert squeezed(exercise.title.replace("*", "")) in whole, exercise.id
     assert hidden, "the lesson has feedback and examples to keep off paper"
+    for screen_only in ("pressplay", "openthe", "attemptiskept", "followthecircle"):  # paper has no buttons
+        assert screen_only not in whole.lower(), screen_only
     for text in hidden:
         assert squeezed(text)[:60] not in whole, text
 
