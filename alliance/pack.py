@@ -34,6 +34,7 @@ from .exercises import SpecError, SpecProblem, read_source
 from .notebooks import outcomes_markdown
 from .paths import CONTENT_DIR, shown
 from .seminars import ANCHORS, FEEDBACK_ORDER
+from .sources import section
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium reaches for Google's services, which a trainer's machine may not reach.
@@ -82,12 +83,8 @@ esc = html.escape
 
 
 def _section(lesson, heading: str) -> str | None:
-    """The Markdown under a lesson's `## heading`, without the heading."""
-    for block in lesson.blocks:
-        first, _, rest = block.text.partition("\n")
-        if block.kind == "markdown" and first.strip() == f"## {heading}":
-            return rest.strip()
-    return None
+    """The Markdown under a lesson's `## heading`, without the heading; None if it has none."""
+    return section("\n\n".join(b.text for b in lesson.blocks if b.kind == "markdown"), heading) or None
 
 
 def _facilitator_block(lesson, title: str) -> str | None:
